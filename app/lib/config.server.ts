@@ -1,0 +1,175 @@
+/**
+ * Configuration: read from the environment once, at start, into a typed object.
+ * A bad or missing value stops the process with one line naming the variable
+ * (see `ConfigError`), so a misconfigured instance fails its health check
+ * loudly instead of half-working.
+ */
+import os from "node:os";
+import { z } from "zod";
+
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
+const int = (min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+$/, `must be a whole number between ${min} and ${max}`)
+    .transform(Number)
+    .refine((n) => n >= min && n <= max, `must be a whole number between ${min} and ${max}`);
+
+const databaseUrl = z
+  .string()
+  .trim()
+  .refine(
+    (url) => /^sqlite:.+/.test(url) || /^mysql:\/\/[^/]+\/[^/?]+/.test(url),
+    "must be sqlite:<path> or mysql://user:pass@host:3306/database",
+  );
+
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  HOST: z.string().trim().min(1).default("0.0.0.0"),
+  PORT: int(0, 65535).default("3000"),
+  DATABASE_URL: databaseUrl.default("sqlite:var/bookstore.sqlite"),
+  // On AWS the database password lives in Secrets Manager (rotated by RDS):
+  // these replace DATABASE_URL when DATABASE_SECRET_ARN is set.
+  DATABASE_SECRET_ARN: z.string().trim().startsWith("arn:", "must be a Secrets Manager ARN").optional(),
+  DB_HOST: z.string().trim().min(1).optional(),
+  DB_PORT: int(1, 65535).default("3306"),
+  DB_NAME: z.string().trim().regex(/^\w+$/, "must be a database name").optional(),
+  DB_USER: z.string().trim().min(1).optional(),
+  DB_SSL_CA: z.string().trim().min(1).optional(),
+  DB_POOL_MIN: int(0, 100).default("0"),
+  DB_POOL_MAX: int(1, 100).default("10"),
+  AWS_REGION: z.string().trim().min(1).optional(),
+  UPLOADS_DIR: z.string().trim().min(1).default("var/uploads"),
+  SESSION_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  SESSION_SECRET_ARN: z.string().trim().startsWith("arn:", "must be a Secrets Manager ARN").optional(),
+  LOG_LEVEL: z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
+  TRUST_PROXY: int(0, 10).default("0"),
+  WEB_CONCURRENCY: int(1, 256).optional(),
+  SHUTDOWN_TIMEOUT_MS: int(0, 600_000).default("10000"),
+});
+
+export type DatabaseConfig =
+  | { client: "sqlite"; filename: string }
+  | {
+      client: "mysql";
+      host: string;
+      port: number;
+      database: string;
+      user?: string;
+      password?: string;
+      secretArn?: string;
+      sslCa?: string;
+    };
+
+export interface Config {
+  env: "development" | "production" | "test";
+  isProduction: boolean;
+  host: string;
+  port: number;
+  database: DatabaseConfig;
+  pool: { min: number; max: number };
+  awsRegion?: string;
+  uploadsDir: string;
+  /** Undefined only when it is to be read from Secrets Manager (sessionSecretArn). */
+  sessionSecret?: string;
+  sessionSecretArn?: string;
+  logLevel: (typeof LOG_LEVELS)[number];
+  trustProxy: number;
+  webConcurrency: number;
+  shutdownTimeoutMs: number;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    detail: string,
+  ) {
+    super(`Invalid configuration: ${variable} ${detail}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** Development-only fallback so `npm start` works on a fresh clone. Never used in production. */
+const DEVELOPMENT_SESSION_SECRET = "development-only-session-secret-change-me-0123456789";
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // Empty strings are "unset": systemd EnvironmentFile and compose files often write KEY=.
+  const cleaned = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value !== ""),
+  );
+  const parsed = schema.safeParse(cleaned);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const variable = String(issue.path[0] ?? "environment");
+    const got = cleaned[variable];
+    const shown = variable.includes("SECRET") || got === undefined ? "" : ` (got "${got.slice(0, 80)}")`;
+    throw new ConfigError(variable, `${issue.message}${shown}`);
+  }
+  const e = parsed.data;
+  const isProduction = e.NODE_ENV === "production";
+
+  if (isProduction && !e.SESSION_SECRET && !e.SESSION_SECRET_ARN) {
+    throw new ConfigError("SESSION_SECRET", "is required when NODE_ENV=production (or set SESSION_SECRET_ARN)");
+  }
+  if (e.DB_POOL_MIN > e.DB_POOL_MAX) {
+    throw new ConfigError("DB_POOL_MIN", `must not exceed DB_POOL_MAX (${e.DB_POOL_MAX})`);
+  }
+
+  return {
+    env: e.NODE_ENV,
+    isProduction,
+    host: e.HOST,
+    port: e.PORT,
+    database: databaseConfig(e),
+    pool: { min: e.DB_POOL_MIN, max: e.DB_POOL_MAX },
+    awsRegion: e.AWS_REGION,
+    uploadsDir: e.UPLOADS_DIR,
+    sessionSecret:
+      e.SESSION_SECRET ?? (e.SESSION_SECRET_ARN ? undefined : DEVELOPMENT_SESSION_SECRET),
+    sessionSecretArn: e.SESSION_SECRET_ARN,
+    logLevel: e.LOG_LEVEL,
+    trustProxy: e.TRUST_PROXY,
+    webConcurrency: e.WEB_CONCURRENCY ?? (isProduction ? os.availableParallelism() : 1),
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+  };
+}
+
+function databaseConfig(e: z.infer<typeof schema>): DatabaseConfig {
+  if (e.DATABASE_SECRET_ARN) {
+    if (!e.DB_HOST) throw new ConfigError("DB_HOST", "is required with DATABASE_SECRET_ARN");
+    if (!e.DB_NAME) throw new ConfigError("DB_NAME", "is required with DATABASE_SECRET_ARN");
+    return {
+      client: "mysql",
+      host: e.DB_HOST,
+      port: e.DB_PORT,
+      database: e.DB_NAME,
+      user: e.DB_USER,
+      secretArn: e.DATABASE_SECRET_ARN,
+      sslCa: e.DB_SSL_CA,
+    };
+  }
+  return parseDatabaseUrl(e.DATABASE_URL, e.DB_SSL_CA);
+}
+
+export function parseDatabaseUrl(url: string, sslCa?: string): DatabaseConfig {
+  if (url.startsWith("sqlite:")) {
+    return { client: "sqlite", filename: url.slice("sqlite:".length).replace(/^\/\/(?=\/)/, "") };
+  }
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new ConfigError("DATABASE_URL", "is not a valid URL");
+  }
+  return {
+    client: "mysql",
+    host: parsed.hostname,
+    port: parsed.port ? Number(parsed.port) : 3306,
+    database: decodeURIComponent(parsed.pathname.slice(1)),
+    user: decodeURIComponent(parsed.username) || undefined,
+    password: decodeURIComponent(parsed.password) || undefined,
+    sslCa,
+  };
+}

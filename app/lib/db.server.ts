@@ -1,0 +1,104 @@
+/**
+ * The one place that turns configuration into a knex instance. Everything that
+ * differs between the embedded default (SQLite) and production (MySQL) at the
+ * connection level lives here; query-level differences live in search.server.ts.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import knexFactory, { type Knex } from "knex";
+import { knexSnakeCaseMappers } from "objection";
+import type { Config, DatabaseConfig } from "./config.server";
+
+export type Db = Knex;
+export type Dialect = "sqlite" | "mysql";
+
+export interface CreateDbOptions {
+  /** Builds mysql2 connection settings on demand (e.g. from Secrets Manager). */
+  mysqlConnection?: () => Promise<Knex.MySql2ConnectionConfig>;
+}
+
+/** Tables and columns are snake_case; code sees camelCase. */
+const columnNames = knexSnakeCaseMappers();
+
+export function createDb(
+  database: DatabaseConfig,
+  pool: Config["pool"] = { min: 0, max: 10 },
+  options: CreateDbOptions = {},
+): Db {
+  if (database.client === "sqlite") {
+    if (database.filename !== ":memory:") {
+      fs.mkdirSync(path.dirname(path.resolve(database.filename)), { recursive: true });
+    }
+    return knexFactory({
+      client: "better-sqlite3",
+      connection: { filename: database.filename },
+      useNullAsDefault: true,
+      ...columnNames,
+      // better-sqlite3 is synchronous: one connection per process is the fastest and safest.
+      pool: {
+        min: 1,
+        max: 1,
+        afterCreate(conn: SqliteConnection, done: (err: Error | null, conn: unknown) => void) {
+          // WAL lets the cluster's workers read while one writes; busy_timeout makes
+          // writers wait for each other instead of failing with SQLITE_BUSY.
+          conn.pragma("journal_mode = WAL");
+          conn.pragma("synchronous = NORMAL");
+          conn.pragma("foreign_keys = ON");
+          conn.pragma("busy_timeout = 5000");
+          done(null, conn);
+        },
+      },
+    });
+  }
+
+  const staticConnection: Knex.MySql2ConnectionConfig = {
+    host: database.host,
+    port: database.port,
+    user: database.user,
+    password: database.password,
+    database: database.database,
+    charset: "utf8mb4",
+    timezone: "Z",
+    supportBigNumbers: true,
+    // RDS runs with require_secure_transport=ON: verify the server against the RDS CA bundle.
+    ssl: database.sslCa ? { ca: fs.readFileSync(database.sslCa, "utf8") } : undefined,
+  };
+  return knexFactory({
+    client: "mysql2",
+    connection: options.mysqlConnection ?? staticConnection,
+    pool: { min: pool.min, max: pool.max },
+    acquireConnectionTimeout: 10_000,
+    ...columnNames,
+  });
+}
+
+interface SqliteConnection {
+  pragma(sql: string): unknown;
+}
+
+export function dialectOf(db: Db): Dialect {
+  const client = String(db.client.config.client);
+  return client === "mysql2" || client === "mysql" ? "mysql" : "sqlite";
+}
+
+/** A cheap round trip, bounded in time, for readiness checks. */
+export async function pingDb(db: Db, timeoutMs = 2000): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`database did not answer in ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    await Promise.race([db.raw("select 1"), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * A timestamp both engines store and compare the same way ("YYYY-MM-DD HH:MM:SS",
+ * UTC). Passing a Date would store text in MySQL but epoch milliseconds in
+ * SQLite, where it then sorts apart from CURRENT_TIMESTAMP defaults.
+ */
+export function sqlTimestamp(date: Date = new Date()): string {
+  return date.toISOString().slice(0, 19).replace("T", " ");
+}

@@ -1,0 +1,33 @@
+/**
+ * Structured JSON logs (pino), one object per line, ready for CloudWatch.
+ * Anything that could carry a secret is redacted by path, so a careless
+ * `logger.info({ req })` cannot leak a cookie or a password.
+ */
+import pino, { type Logger } from "pino";
+
+export type { Logger };
+
+export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+  return pino(
+    {
+      level,
+      base: { service: "bookstore", pid: process.pid },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      redact: {
+        paths: [
+          "password",
+          "*.password",
+          "*.passwordHash",
+          "headers.cookie",
+          "headers.authorization",
+          "*.headers.cookie",
+          "*.headers.authorization",
+          "sessionSecret",
+          "*.sessionSecret",
+        ],
+        censor: "[redacted]",
+      },
+    },
+    destination,
+  );
+}
