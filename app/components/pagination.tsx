@@ -1,0 +1,69 @@
+import { Link, useLocation } from "@remix-run/react";
+
+/** Page links that keep the current search, genre and sort. */
+export function Pagination({ page, pageCount }: { page: number; pageCount: number }) {
+  const location = useLocation();
+  if (pageCount <= 1) return null;
+
+  const hrefFor = (target: number) => {
+    const params = new URLSearchParams(location.search);
+    params.set("page", String(target));
+    return `${location.pathname}?${params}`;
+  };
+  const pages = pageWindow(page, pageCount);
+
+  return (
+    <nav className="pagination" aria-label="Pages">
+      <ul>
+        <li>
+          {page > 1 ? (
+            <Link to={hrefFor(page - 1)} rel="prev">
+              ← Previous
+            </Link>
+          ) : (
+            <span aria-disabled="true">← Previous</span>
+          )}
+        </li>
+        {pages.map((target, index) =>
+          target === null ? (
+            <li key={`gap-${index}`} aria-hidden="true">
+              …
+            </li>
+          ) : (
+            <li key={target}>
+              {target === page ? (
+                <span aria-current="page">{target}</span>
+              ) : (
+                <Link to={hrefFor(target)} aria-label={`Page ${target}`}>
+                  {target}
+                </Link>
+              )}
+            </li>
+          ),
+        )}
+        <li>
+          {page < pageCount ? (
+            <Link to={hrefFor(page + 1)} rel="next">
+              Next →
+            </Link>
+          ) : (
+            <span aria-disabled="true">Next →</span>
+          )}
+        </li>
+      </ul>
+    </nav>
+  );
+}
+
+/** 1 … 4 5 [6] 7 8 … 20 */
+export function pageWindow(page: number, pageCount: number): Array<number | null> {
+  const wanted = new Set([1, pageCount, page - 2, page - 1, page, page + 1, page + 2]);
+  const sorted = [...wanted].filter((p) => p >= 1 && p <= pageCount).sort((a, b) => a - b);
+  const result: Array<number | null> = [];
+  for (const p of sorted) {
+    const previous = result[result.length - 1];
+    if (typeof previous === "number" && p - previous > 1) result.push(null);
+    result.push(p);
+  }
+  return result;
+}

@@ -1,0 +1,15 @@
+import { Link } from "@remix-run/react";
+import type { ReactNode } from "react";
+
+export function StatusPage({ status, title, children }: { status: number; title: string; children: ReactNode }) {
+  return (
+    <section className="status-page" aria-labelledby="status-title">
+      <p className="status-page__code">{status}</p>
+      <h1 id="status-title">{title}</h1>
+      <p>{children}</p>
+      <p>
+        <Link to="/books">Browse the catalog</Link> or <Link to="/">go to the home page</Link>.
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,150 @@
+/**
+ * The Express application: security headers, compression, static files with
+ * the right caching, health endpoints, request logging, and the Remix handler.
+ * A factory, so tests build the real thing on an ephemeral port.
+ */
+import crypto from "node:crypto";
+import fs from "node:fs/promises";
+import path from "node:path";
+import { createRequestHandler } from "@remix-run/express";
+import type { AppLoadContext, ServerBuild } from "@remix-run/node";
+import compression from "compression";
+import express, { type NextFunction, type Request, type Response } from "express";
+import helmet from "helmet";
+import "../app/load-context";
+import type { Config } from "../app/lib/config.server";
+import { pingDb, type Db } from "../app/lib/db.server";
+import type { Logger } from "../app/lib/logger.server";
+import { rejectCrossSiteMutations } from "./origin-check";
+
+export interface AppDependencies {
+  config: Pick<Config, "env" | "trustProxy" | "uploadsDir">;
+  db: Db;
+  logger: Logger;
+  build: ServerBuild;
+  /** Folder holding favicon etc. and the client build in build/ (default ./public). */
+  publicDir?: string;
+}
+
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+export function createApp({ config, db, logger, build, publicDir = "public" }: AppDependencies) {
+  const app = express();
+  app.disable("x-powered-by");
+  // Behind the ALB exactly one hop is trusted, so X-Forwarded-For cannot be spoofed.
+  app.set("trust proxy", config.trustProxy);
+
+  app.use(requestLogging(logger));
+  app.use((_req, res, next) => {
+    res.locals.cspNonce = crypto.randomBytes(16).toString("base64");
+    next();
+  });
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'", (_req, res) => `'nonce-${(res as Response).locals.cspNonce}'`],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", "data:"],
+          connectSrc: ["'self'"],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+          objectSrc: ["'none'"],
+          baseUri: ["'self'"],
+          // Plain-HTTP dev mode must keep working; the ALB terminates TLS in production.
+          upgradeInsecureRequests: null,
+        },
+      },
+      // HSTS is the edge's job (the ALB redirects to HTTPS); sending it from a
+      // localhost server would pin browsers to HTTPS for localhost.
+      strictTransportSecurity: config.env === "production" ? undefined : false,
+    }),
+  );
+  app.use(compression());
+
+  app.get("/healthz", (_req, res) => {
+    res.set("Cache-Control", "no-store").json({ status: "ok", uptimeSeconds: Math.round(process.uptime()) });
+  });
+  app.get("/readyz", async (_req, res) => {
+    const checks = await readinessChecks(db, config.uploadsDir);
+    const ready = Object.values(checks).every((state) => state === "ok");
+    if (!ready) logger.warn({ checks }, "not ready");
+    res
+      .status(ready ? 200 : 503)
+      .set("Cache-Control", "no-store")
+      .json({ status: ready ? "ready" : "unavailable", checks });
+  });
+
+  // Fingerprinted assets never change under the same name: cache them for a year.
+  app.use(
+    "/build",
+    express.static(path.join(publicDir, "build"), { immutable: true, maxAge: "1y", index: false }),
+  );
+  app.use(
+    "/uploads",
+    express.static(config.uploadsDir, { maxAge: "1h", index: false, dotfiles: "deny", fallthrough: true }),
+  );
+  app.use(express.static(publicDir, { maxAge: "1h", index: false }));
+
+  app.use(rejectCrossSiteMutations());
+
+  app.all(
+    "*",
+    createRequestHandler({
+      build,
+      mode: config.env,
+      getLoadContext: (_req, res): AppLoadContext => ({
+        db,
+        cspNonce: res.locals.cspNonce as string,
+        requestId: res.locals.requestId as string,
+        uploadsDir: config.uploadsDir,
+      }),
+    }),
+  );
+
+  app.use((error: unknown, req: Request, res: Response, next: NextFunction) => {
+    if (res.headersSent) return next(error);
+    logger.error({ err: error, requestId: res.locals.requestId }, "unhandled error");
+    res.status(500).type("text/plain").send("Something went wrong on our side. Please try again.");
+  });
+
+  return app;
+}
+
+async function readinessChecks(db: Db, uploadsDir: string) {
+  const checks: Record<"database" | "uploads", "ok" | "failed"> = { database: "ok", uploads: "ok" };
+  await Promise.all([
+    pingDb(db).catch(() => (checks.database = "failed")),
+    fs
+      .mkdir(uploadsDir, { recursive: true })
+      .then(() => fs.access(uploadsDir, fs.constants.W_OK))
+      .catch(() => (checks.uploads = "failed")),
+  ]);
+  return checks;
+}
+
+/** One JSON line per request, with the request id the client or the ALB sent, or a new one. */
+function requestLogging(logger: Logger) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const started = process.hrtime.bigint();
+    const incoming = req.get("x-request-id");
+    const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID();
+    res.locals.requestId = requestId;
+    res.setHeader("X-Request-Id", requestId);
+    res.on("finish", () => {
+      logger.info(
+        {
+          requestId,
+          method: req.method,
+          path: req.path,
+          status: res.statusCode,
+          durationMs: Number(process.hrtime.bigint() - started) / 1e6,
+          ip: req.ip,
+        },
+        "request",
+      );
+    });
+    next();
+  };
+}

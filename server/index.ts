@@ -1,0 +1,99 @@
+/**
+ * Production entry: `node build/server/index.js`.
+ *
+ * Uses every core: with WEB_CONCURRENCY > 1 the primary process forks that
+ * many workers sharing the port (node:cluster) and restarts any that crash.
+ * On SIGTERM/SIGINT each worker stops accepting connections, lets requests in
+ * flight finish within SHUTDOWN_TIMEOUT_MS, closes its database pool and
+ * exits 0, which is what systemd, Docker and an ALB draining a target expect.
+ */
+import cluster from "node:cluster";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import type { ServerBuild } from "@remix-run/node";
+import type { Config } from "../app/lib/config.server";
+import { createApp } from "./app";
+import { createLogger, loadConfigOrExit, openDatabase, prepareEmbeddedDatabase, type Logger } from "./runtime";
+
+// build/server/index.js → build/index.js (Remix server build) and public/ beside build/.
+const buildDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const publicDir = path.resolve(buildDir, "..", "public");
+
+const config = loadConfigOrExit();
+const logger = createLogger(config.logLevel);
+
+if (cluster.isPrimary) {
+  await prepareEmbeddedDatabase(config, logger);
+  if (config.webConcurrency > 1) runPrimary(config, logger);
+  else await runWorker(config, logger);
+} else {
+  await runWorker(config, logger);
+}
+
+function runPrimary(config: Config, logger: Logger) {
+  let stopping = false;
+  logger.info({ workers: config.webConcurrency, port: config.port }, "starting workers");
+  for (let i = 0; i < config.webConcurrency; i++) cluster.fork();
+
+  cluster.on("exit", (worker, code, signal) => {
+    if (stopping) return;
+    logger.error({ workerPid: worker.process.pid, code, signal }, "worker died; starting another");
+    // A short pause keeps a worker that dies at start from spinning the CPU.
+    setTimeout(() => cluster.fork(), 1000).unref();
+  });
+
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "stopping workers");
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill("SIGTERM");
+    const waitForWorkers = setInterval(() => {
+      if (Object.keys(cluster.workers ?? {}).length === 0) {
+        clearInterval(waitForWorkers);
+        logger.info("all workers stopped");
+        process.exit(0);
+      }
+    }, 50);
+    setTimeout(() => {
+      logger.error("workers did not stop in time");
+      process.exit(1);
+    }, config.shutdownTimeoutMs + 5000).unref();
+  };
+  process.on("SIGTERM", stop);
+  process.on("SIGINT", stop);
+}
+
+async function runWorker(config: Config, logger: Logger) {
+  const build = (await import(pathToFileURL(path.join(buildDir, "index.js")).href)) as ServerBuild;
+  const db = openDatabase(config);
+  const app = createApp({ config, db, logger, build, publicDir });
+
+  const server = app.listen(config.port, config.host, () => {
+    logger.info({ port: config.port, env: config.env, database: config.database.client }, "listening");
+  });
+  // Longer than the ALB's 60 s idle timeout, so the ALB always closes first
+  // and never sends a request down a connection we are closing (502s).
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "shutting down: finishing requests in flight");
+    const deadline = setTimeout(() => {
+      logger.warn("shutdown deadline reached: closing remaining connections");
+      server.closeAllConnections();
+    }, config.shutdownTimeoutMs);
+    deadline.unref();
+    server.close(async () => {
+      clearTimeout(deadline);
+      await db.destroy().catch((error) => logger.error({ err: error }, "closing the pool failed"));
+      logger.info("stopped");
+      process.exit(0);
+    });
+    server.closeIdleConnections();
+  };
+  process.on("SIGTERM", stop);
+  process.on("SIGINT", stop);
+}
