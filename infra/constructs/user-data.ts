@@ -1,0 +1,84 @@
+import { ENV_FILE, RDS_CA_BUNDLE, UPLOADS_DIR, APP_PORT, MYSQL_PORT } from "../lib/naming.js";
+
+/** Values the instance needs at boot; none of them is a secret (secrets are ARNs). */
+export interface InstanceEnvironment {
+  readonly environment: string;
+  readonly region: string;
+  readonly dbHost: string;
+  readonly dbName: string;
+  readonly dbUser: string;
+  readonly databaseSecretArn: string;
+  readonly sessionSecretArn: string;
+  readonly efsFileSystemId: string;
+  readonly efsAccessPointId: string;
+}
+
+/** The keys of /etc/bookstore/bookstore.env, in order: the contract with the image. */
+export const ENV_FILE_KEYS = [
+  "NODE_ENV",
+  "PORT",
+  "BOOKSTORE_ENVIRONMENT",
+  "AWS_REGION",
+  "DB_HOST",
+  "DB_PORT",
+  "DB_NAME",
+  "DB_USER",
+  "DATABASE_SECRET_ARN",
+  "SESSION_SECRET_ARN",
+  "DB_SSL_CA",
+  "EFS_FILE_SYSTEM_ID",
+  "EFS_ACCESS_POINT_ID",
+  "UPLOADS_DIR",
+  "TRUST_PROXY",
+  "LOG_LEVEL",
+] as const;
+
+export function environmentFile(env: InstanceEnvironment): Record<(typeof ENV_FILE_KEYS)[number], string> {
+  return {
+    NODE_ENV: "production",
+    PORT: String(APP_PORT),
+    BOOKSTORE_ENVIRONMENT: env.environment,
+    AWS_REGION: env.region,
+    DB_HOST: env.dbHost,
+    DB_PORT: String(MYSQL_PORT),
+    DB_NAME: env.dbName,
+    DB_USER: env.dbUser,
+    DATABASE_SECRET_ARN: env.databaseSecretArn,
+    SESSION_SECRET_ARN: env.sessionSecretArn,
+    DB_SSL_CA: RDS_CA_BUNDLE,
+    EFS_FILE_SYSTEM_ID: env.efsFileSystemId,
+    EFS_ACCESS_POINT_ID: env.efsAccessPointId,
+    UPLOADS_DIR,
+    TRUST_PROXY: "1",
+    LOG_LEVEL: "info",
+  };
+}
+
+/**
+ * The launch template's user data: write the non-secret environment file
+ * (0640 root:bookstore, replaced atomically) and start the units the image
+ * ships enabled but stopped. It contains no double quotes, because
+ * Fn.base64encode cannot carry them, and no shell expansion (quoted heredoc).
+ */
+export function userDataScript(env: InstanceEnvironment): string {
+  const values = environmentFile(env);
+  const lines = ENV_FILE_KEYS.map((key) => `${key}=${values[key]}`);
+  const staged = `${ENV_FILE}.new`;
+  const script = [
+    "#!/bin/bash",
+    "# Bookstore instance bootstrap (launch template user data).",
+    "# Writes only non-secret settings; the app reads its secrets from Secrets Manager by ARN.",
+    "set -euo pipefail",
+    "umask 027",
+    `cat > ${staged} <<'BOOKSTORE_ENV'`,
+    ...lines,
+    "BOOKSTORE_ENV",
+    `chown root:bookstore ${staged}`,
+    `chmod 0640 ${staged}`,
+    `mv -f ${staged} ${ENV_FILE}`,
+    "systemctl restart bookstore-cloudwatch.service bookstore.service",
+    "",
+  ].join("\n");
+  if (script.includes('"')) throw new Error("user data must not contain double quotes (Fn.base64encode limitation)");
+  return script;
+}

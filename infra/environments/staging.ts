@@ -1,0 +1,41 @@
+import type { EnvironmentConfig } from "../config.js";
+
+/**
+ * Staging: the minimal footprint (~$135/month, see docs/operations.md): two
+ * AZs, one shared NAT gateway, the smallest instances, an imported certificate
+ * instead of a Route 53 zone, local state. Still Multi-AZ and still protected,
+ * so it behaves like production.
+ */
+export const staging: EnvironmentConfig = {
+  name: "staging",
+  region: "us-east-1",
+  availabilityZones: ["us-east-1a", "us-east-1b"],
+  vpcCidr: "10.30.0.0/16",
+  natGateways: "single",
+  domainName: "staging.shop.example.com",
+  certificateArn: "arn:aws:acm:us-east-1:111122223333:certificate/00000000-0000-4000-8000-000000000000",
+  app: {
+    instanceType: "t3.small",
+    minSize: 2,
+    desiredCapacity: 2,
+    maxSize: 4,
+    rootVolumeGiB: 20,
+    cpuTargetPercent: 60,
+    requestsPerTarget: 1000,
+  },
+  database: {
+    instanceClass: "db.t4g.micro",
+    allocatedStorageGiB: 20,
+    maxAllocatedStorageGiB: 50,
+    multiAz: true,
+    deletionProtection: true,
+    backupRetentionDays: 7,
+    databaseName: "bookstore",
+    username: "bookstore",
+  },
+  ami: { source: "latest-tagged" },
+  alarmEmail: "ops@example.com",
+  logRetentionDays: 30,
+  loadBalancerDeletionProtection: true,
+  accessLogRetentionDays: 30,
+};

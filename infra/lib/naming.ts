@@ -1,0 +1,49 @@
+/** Shared names: the contract with the image and the app lives here, in one place. */
+
+export const APP_PORT = 3000;
+export const HEALTH_CHECK_PATH = "/healthz";
+export const MYSQL_PORT = 3306;
+export const NFS_PORT = 2049;
+/** uid/gid of the image's `bookstore` system user. */
+export const BOOKSTORE_UID = 10001;
+export const EFS_ROOT_DIRECTORY = "/bookstore";
+export const EFS_MOUNT_POINT = "/mnt/efs";
+export const UPLOADS_DIR = "/mnt/efs/uploads";
+export const ENV_FILE = "/etc/bookstore/bookstore.env";
+export const RDS_CA_BUNDLE = "/etc/bookstore/rds-global-bundle.pem";
+export const METRICS_NAMESPACE = "Bookstore";
+
+export const resourcePrefix = (env: string) => `bookstore-${env}`;
+export const appLogGroupName = (env: string) => `/bookstore/${env}/app`;
+export const syslogLogGroupName = (env: string) => `/bookstore/${env}/syslog`;
+export const flowLogGroupName = (env: string) => `/bookstore/${env}/vpc-flow-logs`;
+export const foundationStackName = (env: string) => `foundation-${env}`;
+export const appStackName = (env: string) => `app-${env}`;
+
+/**
+ * Outputs of the foundation stack that the app stack reads through
+ * terraform_remote_state. Keys are the Terraform output names.
+ */
+export const FOUNDATION_OUTPUTS = {
+  vpcId: "vpc_id",
+  publicSubnetIds: "public_subnet_ids",
+  privateSubnetIds: "private_subnet_ids",
+  albSecurityGroupId: "alb_security_group_id",
+  appSecurityGroupId: "app_security_group_id",
+  dbAddress: "db_address",
+  dbPort: "db_port",
+  dbEndpoint: "db_endpoint",
+  dbName: "db_name",
+  dbUsername: "db_username",
+  dbInstanceIdentifier: "db_instance_identifier",
+  dbSecretArn: "db_secret_arn",
+  efsFileSystemId: "efs_file_system_id",
+  efsFileSystemArn: "efs_file_system_arn",
+  efsAccessPointId: "efs_access_point_id",
+  efsAccessPointArn: "efs_access_point_arn",
+  sessionSecretArn: "session_secret_arn",
+  appLogGroupName: "app_log_group_name",
+  syslogLogGroupName: "syslog_log_group_name",
+} as const;
+
+export type FoundationOutputKey = keyof typeof FOUNDATION_OUTPUTS;

@@ -1,0 +1,76 @@
+import type { Construct } from "constructs";
+import { TerraformOutput, TerraformStack } from "cdktf";
+import type { EnvironmentConfig } from "../config.js";
+import { Database } from "../constructs/database.js";
+import { LogGroups } from "../constructs/log-groups.js";
+import { Network } from "../constructs/network.js";
+import { SecurityGroups } from "../constructs/security-groups.js";
+import { SessionSecret } from "../constructs/session-secret.js";
+import { SharedStorage } from "../constructs/shared-storage.js";
+import { FOUNDATION_OUTPUTS, type FoundationOutputKey, foundationStackName, resourcePrefix } from "../lib/naming.js";
+import { awsProvider, configureBackend, type StackOptions } from "./common.js";
+
+/**
+ * Everything that outlives a release: network, security groups, database,
+ * shared storage, log groups and the session secret. Deployed before the image
+ * is baked; the app stack reads its outputs.
+ */
+export class FoundationStack extends TerraformStack {
+  constructor(scope: Construct, config: EnvironmentConfig, options: StackOptions = {}) {
+    const name = foundationStackName(config.name);
+    super(scope, name);
+    awsProvider(this, config, name, options);
+    configureBackend(this, config, name, options);
+    const namePrefix = resourcePrefix(config.name);
+
+    const network = new Network(this, "network", {
+      environment: config.name,
+      namePrefix,
+      vpcCidr: config.vpcCidr,
+      availabilityZones: config.availabilityZones,
+      natGateways: config.natGateways,
+      logRetentionDays: config.logRetentionDays,
+    });
+    const groups = new SecurityGroups(this, "security-groups", { namePrefix, vpcId: network.vpcId });
+    const database = new Database(this, "database", {
+      namePrefix,
+      config: config.database,
+      subnetIds: network.databaseSubnetIds,
+      securityGroupId: groups.databaseId,
+      logRetentionDays: config.logRetentionDays,
+    });
+    const storage = new SharedStorage(this, "shared-storage", {
+      namePrefix,
+      subnetIds: network.privateSubnetIds,
+      securityGroupId: groups.efsId,
+    });
+    const logs = new LogGroups(this, "log-groups", { environment: config.name, retentionDays: config.logRetentionDays });
+    const sessionSecret = new SessionSecret(this, "session-secret", { environment: config.name, namePrefix });
+
+    const values: Record<FoundationOutputKey, string | string[] | number> = {
+      vpcId: network.vpcId,
+      publicSubnetIds: network.publicSubnetIds,
+      privateSubnetIds: network.privateSubnetIds,
+      albSecurityGroupId: groups.albId,
+      appSecurityGroupId: groups.appId,
+      dbAddress: database.address,
+      dbPort: database.port,
+      dbEndpoint: database.endpoint,
+      dbName: config.database.databaseName,
+      dbUsername: config.database.username,
+      dbInstanceIdentifier: database.identifier,
+      dbSecretArn: database.masterUserSecretArn,
+      efsFileSystemId: storage.fileSystemId,
+      efsFileSystemArn: storage.fileSystemArn,
+      efsAccessPointId: storage.accessPointId,
+      efsAccessPointArn: storage.accessPointArn,
+      sessionSecretArn: sessionSecret.arn,
+      appLogGroupName: logs.appLogGroupName,
+      syslogLogGroupName: logs.syslogLogGroupName,
+    };
+    for (const [key, value] of Object.entries(values) as [FoundationOutputKey, string | string[] | number][]) {
+      const outputName = FOUNDATION_OUTPUTS[key];
+      new TerraformOutput(this, outputName, { value, description: `foundation: ${key}` }).overrideLogicalId(outputName);
+    }
+  }
+}
