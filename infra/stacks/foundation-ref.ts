@@ -65,7 +65,7 @@ export function foundationRef(scope: Construct, config: EnvironmentConfig, optio
     // An empty state shipped with the synthesized stack: terraform_remote_state
     // fails on a missing file, but takes `defaults` for outputs an existing state lacks.
     const emptyState = new TerraformAsset(scope, "offline-foundation-state", {
-      path: fileURLToPath(new URL("../offline/empty-foundation.tfstate", import.meta.url)),
+      path: fileURLToPath(new URL("../offline/empty-foundation-state.json", import.meta.url)),
       type: AssetType.FILE,
     });
     state = new DataTerraformRemoteStateLocal(scope, "foundation", {
