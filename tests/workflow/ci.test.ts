@@ -105,9 +105,20 @@ describe("infra job", () => {
     expect([...order].sort((a, b) => a - b)).toEqual(order);
   });
 
+  it("gives the offline scripts a provider mirror before they run", () => {
+    const commands = runs(infra);
+    const mirror = commands.findIndex((c) => c.includes("providers mirror"));
+    expect(mirror).toBeGreaterThan(commands.indexOf("npm run infra:synth"));
+    expect(mirror).toBeLessThan(commands.indexOf("npm run infra:validate"));
+    expect(commands[mirror]).toContain("TF_PLUGIN_MIRROR=");
+    expect(readRepoFile("infra/scripts/terraform-env.sh")).toContain("TF_PLUGIN_MIRROR");
+  });
+
   it("uploads the plan JSON as an artifact", () => {
     const upload = infra.steps.find((s: Step) => s.uses?.startsWith("actions/upload-artifact@"));
-    expect(upload.with.path).toBe("infra/cdktf.out/plans/");
+    // infra/scripts/plan.sh writes one plan.json per stack under offline-plan/.
+    expect(readRepoFile("infra/scripts/plan.sh")).toMatch(/cdktf\.out\/offline-plan/);
+    expect(upload.with.path).toBe("infra/cdktf.out/offline-plan/stacks/*/plan.json");
     expect(upload.with["if-no-files-found"]).toBe("error");
   });
 
