@@ -70,7 +70,10 @@ export function ErrorBoundary() {
         ? String(error.data.message)
         : error.statusText;
     return (
-      <StatusPage status={error.status} title={error.status < 500 ? "We could not do that" : "Something went wrong"}>
+      <StatusPage
+        status={error.status}
+        title={error.status < 500 ? "We could not do that" : "Something went wrong"}
+      >
         {message}
       </StatusPage>
     );

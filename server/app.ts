@@ -64,7 +64,9 @@ export function createApp({ config, db, logger, build, publicDir = "public" }: A
   app.use(compression());
 
   app.get("/healthz", (_req, res) => {
-    res.set("Cache-Control", "no-store").json({ status: "ok", uptimeSeconds: Math.round(process.uptime()) });
+    res
+      .set("Cache-Control", "no-store")
+      .json({ status: "ok", uptimeSeconds: Math.round(process.uptime()) });
   });
   app.get("/readyz", async (_req, res) => {
     const checks = await readinessChecks(db, config.uploadsDir);
@@ -83,7 +85,12 @@ export function createApp({ config, db, logger, build, publicDir = "public" }: A
   );
   app.use(
     "/uploads",
-    express.static(config.uploadsDir, { maxAge: "1h", index: false, dotfiles: "deny", fallthrough: true }),
+    express.static(config.uploadsDir, {
+      maxAge: "1h",
+      index: false,
+      dotfiles: "deny",
+      fallthrough: true,
+    }),
   );
   app.use(express.static(publicDir, { maxAge: "1h", index: false }));
 
@@ -99,6 +106,7 @@ export function createApp({ config, db, logger, build, publicDir = "public" }: A
         cspNonce: res.locals.cspNonce as string,
         requestId: res.locals.requestId as string,
         uploadsDir: config.uploadsDir,
+        logger: logger.child({ requestId: res.locals.requestId }),
       }),
     }),
   );

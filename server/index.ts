@@ -13,7 +13,13 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import type { ServerBuild } from "@remix-run/node";
 import type { Config } from "../app/lib/config.server";
 import { createApp } from "./app";
-import { createLogger, loadConfigOrExit, openDatabase, prepareEmbeddedDatabase, type Logger } from "./runtime";
+import {
+  createLogger,
+  loadConfigOrExit,
+  openDatabase,
+  prepareEmbeddedDatabase,
+  type Logger,
+} from "./runtime";
 
 // build/server/index.js → build/index.js (Remix server build) and public/ beside build/.
 const buildDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -69,7 +75,10 @@ async function runWorker(config: Config, logger: Logger) {
   const app = createApp({ config, db, logger, build, publicDir });
 
   const server = app.listen(config.port, config.host, () => {
-    logger.info({ port: config.port, env: config.env, database: config.database.client }, "listening");
+    logger.info(
+      { port: config.port, env: config.env, database: config.database.client },
+      "listening",
+    );
   });
   // Longer than the ALB's 60 s idle timeout, so the ALB always closes first
   // and never sends a request down a connection we are closing (502s).

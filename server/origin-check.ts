@@ -14,7 +14,10 @@ export function rejectCrossSiteMutations() {
   return (req: Request, res: Response, next: NextFunction) => {
     if (SAFE_METHODS.has(req.method)) return next();
     if (isSameOrigin(req)) return next();
-    res.status(403).type("text/plain").send("This form was sent from another site and was refused.");
+    res
+      .status(403)
+      .type("text/plain")
+      .send("This form was sent from another site and was refused.");
   };
 }
 

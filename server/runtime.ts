@@ -9,7 +9,7 @@ import { migrateLatest } from "../db/migrate";
 import { isCatalogEmpty, seedDemoData } from "../db/seeds/demo";
 
 /** Parses the environment or ends the process with one line naming the bad variable. */
-export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): Config {
+export function loadConfigOrExit(env: Record<string, string | undefined> = process.env): Config {
   try {
     return loadConfig(env);
   } catch (error) {

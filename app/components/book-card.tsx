@@ -8,11 +8,18 @@ export function coverUrl(book: Pick<BookSummary, "id" | "coverPath">): string {
 
 export function Availability({ stock }: { stock: number }) {
   if (stock <= 0) return <span className="availability availability--out">Sold out</span>;
-  if (stock < 5) return <span className="availability availability--low">Only {stock} left</span>;
+  if (stock < 5)
+    return <span className="availability availability--low">{`Only ${stock} left`}</span>;
   return <span className="availability availability--in">In stock</span>;
 }
 
-export function BookGrid({ books, headingLevel = 2 }: { books: BookSummary[]; headingLevel?: 2 | 3 }) {
+export function BookGrid({
+  books,
+  headingLevel = 2,
+}: {
+  books: BookSummary[];
+  headingLevel?: 2 | 3;
+}) {
   return (
     <ul className="book-grid">
       {books.map((book) => (
@@ -42,7 +49,8 @@ function BookCard({ book, headingLevel }: { book: BookSummary; headingLevel: 2 |
       </Heading>
       <p className="book-card__author">{book.author}</p>
       <p className="book-card__meta">
-        <span className="price">{formatCents(book.priceCents)}</span> <Availability stock={book.stock} />
+        <span className="price">{formatCents(book.priceCents)}</span>{" "}
+        <Availability stock={book.stock} />
       </p>
     </article>
   );

@@ -25,7 +25,12 @@ export function SiteHeader() {
 export function SearchBox({ id = "site-search", large = false }: { id?: string; large?: boolean }) {
   const [params] = useSearchParams();
   return (
-    <Form method="get" action="/books" role="search" className={large ? "search search--large" : "search"}>
+    <Form
+      method="get"
+      action="/books"
+      role="search"
+      className={large ? "search search--large" : "search"}
+    >
       <label htmlFor={id} className="visually-hidden">
         Search books by title, author or subject
       </label>
@@ -47,8 +52,8 @@ export function SiteFooter() {
   return (
     <footer className="site-footer">
       <p>
-        Bookstore — classic books, shipped by DHL, FedEx, Envía and Servientrega. Every title in
-        our demo catalog is in the public domain.
+        Bookstore — classic books, shipped by DHL, FedEx, Envía and Servientrega. Every title in our
+        demo catalog is in the public domain.
       </p>
     </footer>
   );

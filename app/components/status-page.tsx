@@ -1,7 +1,15 @@
 import { Link } from "@remix-run/react";
 import type { ReactNode } from "react";
 
-export function StatusPage({ status, title, children }: { status: number; title: string; children: ReactNode }) {
+export function StatusPage({
+  status,
+  title,
+  children,
+}: {
+  status: number;
+  title: string;
+  children: ReactNode;
+}) {
   return (
     <section className="status-page" aria-labelledby="status-title">
       <p className="status-page__code">{status}</p>

@@ -64,7 +64,8 @@ export async function readSecretString(arn: string, opts?: SecretClientOptions):
 function parseJsonObject(arn: string, text: string): Record<string, unknown> {
   try {
     const value: unknown = JSON.parse(text);
-    if (value && typeof value === "object" && !Array.isArray(value)) return value as Record<string, unknown>;
+    if (value && typeof value === "object" && !Array.isArray(value))
+      return value as Record<string, unknown>;
   } catch {
     // fall through to the error below, without echoing the secret
   }
@@ -72,7 +73,10 @@ function parseJsonObject(arn: string, text: string): Record<string, unknown> {
 }
 
 /** SESSION_SECRET from its secret: JSON {"SESSION_SECRET": "..."} (at least 32 characters). */
-export async function resolveSessionSecret(arn: string, opts?: SecretClientOptions): Promise<string> {
+export async function resolveSessionSecret(
+  arn: string,
+  opts?: SecretClientOptions,
+): Promise<string> {
   const value = parseJsonObject(arn, await readSecretString(arn, opts)).SESSION_SECRET;
   if (typeof value !== "string" || value.length < 32) {
     throw new Error(`secret ${arn} must hold {"SESSION_SECRET": "<at least 32 characters>"}`);
@@ -108,7 +112,9 @@ export interface MysqlSecretConnection {
   readonly fetchCount: number;
 }
 
-export function mysqlConnectionFromSecret(opts: MysqlSecretConnectionOptions): MysqlSecretConnection {
+export function mysqlConnectionFromSecret(
+  opts: MysqlSecretConnectionOptions,
+): MysqlSecretConnection {
   let cached: Promise<{ username: string; password: string }> | undefined;
   let fetchCount = 0;
 
@@ -155,7 +161,10 @@ export function mysqlConnectionFromSecret(opts: MysqlSecretConnectionOptions): M
       return true;
     },
   });
-  return Object.defineProperty(result, "fetchCount", { get: () => fetchCount, enumerable: true }) as MysqlSecretConnection;
+  return Object.defineProperty(result, "fetchCount", {
+    get: () => fetchCount,
+    enumerable: true,
+  }) as MysqlSecretConnection;
 }
 
 /**

@@ -32,7 +32,11 @@ const schema = z.object({
   DATABASE_URL: databaseUrl.default("sqlite:var/bookstore.sqlite"),
   // On AWS the database password lives in Secrets Manager (rotated by RDS):
   // these replace DATABASE_URL when DATABASE_SECRET_ARN is set.
-  DATABASE_SECRET_ARN: z.string().trim().startsWith("arn:", "must be a Secrets Manager ARN").optional(),
+  DATABASE_SECRET_ARN: z
+    .string()
+    .trim()
+    .startsWith("arn:", "must be a Secrets Manager ARN")
+    .optional(),
   DB_HOST: z.string().trim().min(1).optional(),
   DB_PORT: int(1, 65535).default("3306"),
   DB_NAME: z.string().trim().regex(/^\w+$/, "must be a database name").optional(),
@@ -43,8 +47,14 @@ const schema = z.object({
   AWS_REGION: z.string().trim().min(1).optional(),
   UPLOADS_DIR: z.string().trim().min(1).default("var/uploads"),
   SESSION_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
-  SESSION_SECRET_ARN: z.string().trim().startsWith("arn:", "must be a Secrets Manager ARN").optional(),
-  LOG_LEVEL: z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
+  SESSION_SECRET_ARN: z
+    .string()
+    .trim()
+    .startsWith("arn:", "must be a Secrets Manager ARN")
+    .optional(),
+  LOG_LEVEL: z
+    .enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(", ")}` })
+    .default("info"),
   TRUST_PROXY: int(0, 10).default("0"),
   WEB_CONCURRENCY: int(1, 256).optional(),
   SHUTDOWN_TIMEOUT_MS: int(0, 600_000).default("10000"),
@@ -94,7 +104,7 @@ export class ConfigError extends Error {
 /** Development-only fallback so `npm start` works on a fresh clone. Never used in production. */
 const DEVELOPMENT_SESSION_SECRET = "development-only-session-secret-change-me-0123456789";
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   // Empty strings are "unset": systemd EnvironmentFile and compose files often write KEY=.
   const cleaned = Object.fromEntries(
     Object.entries(env).filter(([, value]) => value !== undefined && value !== ""),
@@ -104,14 +114,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const issue = parsed.error.issues[0];
     const variable = String(issue.path[0] ?? "environment");
     const got = cleaned[variable];
-    const shown = variable.includes("SECRET") || got === undefined ? "" : ` (got "${got.slice(0, 80)}")`;
+    const shown =
+      variable.includes("SECRET") || got === undefined ? "" : ` (got "${got.slice(0, 80)}")`;
     throw new ConfigError(variable, `${issue.message}${shown}`);
   }
   const e = parsed.data;
   const isProduction = e.NODE_ENV === "production";
 
   if (isProduction && !e.SESSION_SECRET && !e.SESSION_SECRET_ARN) {
-    throw new ConfigError("SESSION_SECRET", "is required when NODE_ENV=production (or set SESSION_SECRET_ARN)");
+    throw new ConfigError(
+      "SESSION_SECRET",
+      "is required when NODE_ENV=production (or set SESSION_SECRET_ARN)",
+    );
   }
   if (e.DB_POOL_MIN > e.DB_POOL_MAX) {
     throw new ConfigError("DB_POOL_MIN", `must not exceed DB_POOL_MAX (${e.DB_POOL_MAX})`);

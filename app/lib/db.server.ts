@@ -85,7 +85,10 @@ export function dialectOf(db: Db): Dialect {
 export async function pingDb(db: Db, timeoutMs = 2000): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`database did not answer in ${timeoutMs} ms`)), timeoutMs);
+    timer = setTimeout(
+      () => reject(new Error(`database did not answer in ${timeoutMs} ms`)),
+      timeoutMs,
+    );
   });
   try {
     await Promise.race([db.raw("select 1"), timeout]);

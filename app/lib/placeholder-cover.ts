@@ -1,4 +1,13 @@
-const PALETTE = ["#7c2d12", "#1e3a8a", "#14532d", "#581c87", "#7f1d1d", "#134e4a", "#78350f", "#312e81"];
+const PALETTE = [
+  "#7c2d12",
+  "#1e3a8a",
+  "#14532d",
+  "#581c87",
+  "#7f1d1d",
+  "#134e4a",
+  "#78350f",
+  "#312e81",
+];
 
 export function renderPlaceholderCover(id: number, title: string, author: string): string {
   const background = PALETTE[id % PALETTE.length];

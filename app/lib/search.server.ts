@@ -32,7 +32,12 @@ export interface SearchPlan {
 }
 
 export function planSearch(text: string): SearchPlan | null {
-  const words = (text.normalize("NFKC").toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [])
+  const words = (
+    text
+      .normalize("NFKC")
+      .toLowerCase()
+      .match(/[\p{L}\p{N}]+/gu) ?? []
+  )
     .map((word) => word.slice(0, MAX_TERM_LENGTH))
     .filter((word, index, all) => all.indexOf(word) === index)
     .slice(0, MAX_TERMS);
@@ -70,8 +75,11 @@ export function applySearch(
     const against = plan.fullText.map((word) => `+${word}*`).join(" ");
     const match = "MATCH(books.title, books.author, books.description) AGAINST (? IN BOOLEAN MODE)";
     query.whereRaw(match, [against]);
+    // A hit in the title counts several times one anywhere else.
+    const titleMatch = "MATCH(books.title) AGAINST (? IN BOOLEAN MODE)";
     return {
-      orderByRelevance: (q) => q.orderByRaw(`${match} DESC`, [against]),
+      orderByRelevance: (q) =>
+        q.orderByRaw(`4 * ${titleMatch} + ${match} DESC`, [against, against]),
     };
   }
 

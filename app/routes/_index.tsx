@@ -10,7 +10,10 @@ export const meta: MetaFunction = () => [
 ];
 
 export async function loader({ context }: LoaderFunctionArgs) {
-  const [arrivals, genres] = await Promise.all([newArrivals(context.db, 8), listGenres(context.db)]);
+  const [arrivals, genres] = await Promise.all([
+    newArrivals(context.db, 8),
+    listGenres(context.db),
+  ]);
   return { arrivals, genres };
 }
 

@@ -4,17 +4,8 @@ import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { BookGrid } from "~/components/book-card";
 import { Pagination } from "~/components/pagination";
-import { listBooks, listGenres, SORTS, type Sort } from "~/services/catalog.server";
-
-export const MAX_QUERY_LENGTH = 200;
-
-const SORT_LABELS: Record<Sort, string> = {
-  relevance: "Relevance",
-  title: "Title (A–Z)",
-  "price-asc": "Price: low to high",
-  "price-desc": "Price: high to low",
-  newest: "Newest first (by year)",
-};
+import { MAX_QUERY_LENGTH, SORT_LABELS, SORTS } from "~/lib/catalog-options";
+import { listBooks, listGenres } from "~/services/catalog.server";
 
 /**
  * Shoppers (and bots) send all sorts of things in the query string. Anything
@@ -43,7 +34,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const rawQuery = url.searchParams.get("q") ?? "";
   if (rawQuery.length > MAX_QUERY_LENGTH) {
     throw data(
-      { message: `Searches can be at most ${MAX_QUERY_LENGTH} characters long. Please shorten yours.` },
+      {
+        message: `Searches can be at most ${MAX_QUERY_LENGTH} characters long. Please shorten yours.`,
+      },
       { status: 400 },
     );
   }
@@ -54,7 +47,12 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     page: url.searchParams.get("page") ?? 1,
   });
   const [result, genres] = await Promise.all([
-    listBooks(context.db, { q: query.q || undefined, genre: query.genre, sort: query.sort, page: query.page }),
+    listBooks(context.db, {
+      q: query.q || undefined,
+      genre: query.genre,
+      sort: query.sort,
+      page: query.page,
+    }),
     listGenres(context.db),
   ]);
   return { query, result, genres: genres.map((g) => g.genre) };
@@ -64,7 +62,11 @@ export default function Books() {
   const { query, result, genres } = useLoaderData<typeof loader>();
   const navigation = useNavigation();
   const searching = navigation.state === "loading" && navigation.location.pathname === "/books";
-  const heading = query.q ? `Results for “${query.q}”` : query.genre ? `${query.genre}` : "All books";
+  const heading = query.q
+    ? `Results for “${query.q}”`
+    : query.genre
+      ? `${query.genre}`
+      : "All books";
 
   return (
     <>
@@ -72,7 +74,13 @@ export default function Books() {
       <Form method="get" className="filters" aria-label="Search and filter books">
         <div className="field">
           <label htmlFor="filter-q">Search</label>
-          <input id="filter-q" type="search" name="q" defaultValue={query.q ?? ""} maxLength={MAX_QUERY_LENGTH} />
+          <input
+            id="filter-q"
+            type="search"
+            name="q"
+            defaultValue={query.q ?? ""}
+            maxLength={MAX_QUERY_LENGTH}
+          />
         </div>
         <div className="field">
           <label htmlFor="filter-genre">Genre</label>
@@ -98,7 +106,11 @@ export default function Books() {
         <button type="submit">{searching ? "Searching…" : "Apply"}</button>
       </Form>
 
-      <div aria-live="polite" aria-busy={searching} className={searching ? "results results--pending" : "results"}>
+      <div
+        aria-live="polite"
+        aria-busy={searching}
+        className={searching ? "results results--pending" : "results"}
+      >
         <p className="result-count">
           {result.total === 0
             ? "No books match."

@@ -6,10 +6,9 @@ import type { Knex } from "knex";
 import type { Db } from "~/lib/db.server";
 import { applySearch, planSearch } from "~/lib/search.server";
 import { Book } from "~/models/Book";
+import { PAGE_SIZE, type Sort } from "~/lib/catalog-options";
 
-export const PAGE_SIZE = 24;
-export const SORTS = ["relevance", "title", "price-asc", "price-desc", "newest"] as const;
-export type Sort = (typeof SORTS)[number];
+export { PAGE_SIZE };
 
 export interface BookSummary {
   id: number;
@@ -63,8 +62,7 @@ export async function listBooks(db: Db, query: CatalogQuery): Promise<CatalogPag
   const sort: Sort = query.sort ?? (plan ? "relevance" : "title");
 
   const countRow = (await base.clone().clearSelect().count({ count: "*" }).first()) as unknown as
-    | { count: number | string }
-    | undefined;
+    { count: number | string } | undefined;
   const total = Number(countRow?.count ?? 0);
   const pageCount = Math.max(1, Math.ceil(total / PAGE_SIZE));
   const page = Math.min(Math.max(1, query.page ?? 1), pageCount);
@@ -88,7 +86,10 @@ export async function listBooks(db: Db, query: CatalogQuery): Promise<CatalogPag
       rows.orderBy("books.publishedYear", "desc");
       break;
   }
-  rows.orderBy("books.id").limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE);
+  rows
+    .orderBy("books.id")
+    .limit(PAGE_SIZE)
+    .offset((page - 1) * PAGE_SIZE);
 
   const books = (await rows).map(toSummary);
   return { books, total, page, pageCount, sort };

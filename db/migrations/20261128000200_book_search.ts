@@ -4,7 +4,8 @@ import type { Knex } from "knex";
  * Full-text search over title, author and description. The two engines index
  * differently, so this is the one dialect-aware migration; queries against it
  * live in app/lib/search.server.ts.
- *  - MySQL: an InnoDB FULLTEXT index, queried in boolean mode.
+ *  - MySQL: InnoDB FULLTEXT indexes, queried in boolean mode: one over all three
+ *    columns to match, one over the title alone to rank title hits first.
  *  - SQLite: an external-content FTS5 table kept in sync by triggers.
  */
 export async function up(knex: Knex): Promise<void> {
@@ -12,6 +13,7 @@ export async function up(knex: Knex): Promise<void> {
     await knex.raw(
       "ALTER TABLE books ADD FULLTEXT INDEX books_fulltext_idx (title, author, description)",
     );
+    await knex.raw("ALTER TABLE books ADD FULLTEXT INDEX books_title_fulltext_idx (title)");
     return;
   }
   await knex.raw(`
@@ -42,6 +44,7 @@ export async function up(knex: Knex): Promise<void> {
 
 export async function down(knex: Knex): Promise<void> {
   if (isMysql(knex)) {
+    await knex.raw("ALTER TABLE books DROP INDEX books_title_fulltext_idx");
     await knex.raw("ALTER TABLE books DROP INDEX books_fulltext_idx");
     return;
   }

@@ -19,7 +19,9 @@ describe("configuration", () => {
   });
 
   it("parses a MySQL URL with escaped credentials", () => {
-    const config = loadConfig({ DATABASE_URL: "mysql://shop:p%40ss%3Aword@db.internal:3307/bookstore" });
+    const config = loadConfig({
+      DATABASE_URL: "mysql://shop:p%40ss%3Aword@db.internal:3307/bookstore",
+    });
     expect(config.database).toEqual({
       client: "mysql",
       host: "db.internal",
@@ -34,7 +36,10 @@ describe("configuration", () => {
   it("uses every core in production unless WEB_CONCURRENCY says otherwise", () => {
     const production = loadConfig({ NODE_ENV: "production", SESSION_SECRET: SECRET });
     expect(production.webConcurrency).toBeGreaterThanOrEqual(1);
-    expect(loadConfig({ NODE_ENV: "production", SESSION_SECRET: SECRET, WEB_CONCURRENCY: "3" }).webConcurrency).toBe(3);
+    expect(
+      loadConfig({ NODE_ENV: "production", SESSION_SECRET: SECRET, WEB_CONCURRENCY: "3" })
+        .webConcurrency,
+    ).toBe(3);
   });
 
   it("reads the database from Secrets Manager settings on AWS", () => {
@@ -60,17 +65,29 @@ describe("configuration", () => {
   it.each([
     [{ PORT: "abc" }, "PORT", /PORT must be a whole number between 0 and 65535 \(got "abc"\)/],
     [{ PORT: "70000" }, "PORT", /PORT/],
-    [{ DATABASE_URL: "postgres://x/y" }, "DATABASE_URL", /DATABASE_URL must be sqlite:<path> or mysql:/],
+    [
+      { DATABASE_URL: "postgres://x/y" },
+      "DATABASE_URL",
+      /DATABASE_URL must be sqlite:<path> or mysql:/,
+    ],
     [{ LOG_LEVEL: "loud" }, "LOG_LEVEL", /LOG_LEVEL must be one of fatal, error/],
     [{ TRUST_PROXY: "-1" }, "TRUST_PROXY", /TRUST_PROXY/],
-    [{ NODE_ENV: "production" }, "SESSION_SECRET", /SESSION_SECRET is required when NODE_ENV=production/],
-    [{ SESSION_SECRET: "short" }, "SESSION_SECRET", /SESSION_SECRET must be at least 32 characters$/],
+    [
+      { NODE_ENV: "production" },
+      "SESSION_SECRET",
+      /SESSION_SECRET is required when NODE_ENV=production/,
+    ],
+    [
+      { SESSION_SECRET: "short" },
+      "SESSION_SECRET",
+      /SESSION_SECRET must be at least 32 characters$/,
+    ],
     [{ DATABASE_SECRET_ARN: "arn:aws:secretsmanager:x" }, "DB_HOST", /DB_HOST is required/],
     [{ DB_POOL_MIN: "20", DB_POOL_MAX: "5" }, "DB_POOL_MIN", /DB_POOL_MIN must not exceed/],
   ])("refuses %o naming %s in one line", (env, variable, message) => {
     let error: unknown;
     try {
-      loadConfig(env as NodeJS.ProcessEnv);
+      loadConfig(env);
     } catch (caught) {
       error = caught;
     }

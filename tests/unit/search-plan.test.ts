@@ -7,7 +7,10 @@ describe("planning a search", () => {
   });
 
   it("drops stop words when there is something else to search for", () => {
-    expect(planSearch("The Call of the Wild")).toEqual({ fullText: ["call", "wild"], prefixLike: [] });
+    expect(planSearch("The Call of the Wild")).toEqual({
+      fullText: ["call", "wild"],
+      prefixLike: [],
+    });
   });
 
   it("keeps words the index cannot see as prefix matches", () => {
@@ -16,8 +19,14 @@ describe("planning a search", () => {
   });
 
   it("reduces punctuation and operators to plain words", () => {
-    expect(planSearch(`+"war"* -peace ~(love)`)).toEqual({ fullText: ["war", "peace", "love"], prefixLike: [] });
-    expect(planSearch("'; DROP TABLE books; --")).toEqual({ fullText: ["drop", "table", "books"], prefixLike: [] });
+    expect(planSearch(`+"war"* -peace ~(love)`)).toEqual({
+      fullText: ["war", "peace", "love"],
+      prefixLike: [],
+    });
+    expect(planSearch("'; DROP TABLE books; --")).toEqual({
+      fullText: ["drop", "table", "books"],
+      prefixLike: [],
+    });
     expect(planSearch("  !!! ")).toBeNull();
   });
 

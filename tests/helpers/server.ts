@@ -1,0 +1,57 @@
+/**
+ * The real Express app on an ephemeral loopback port, over a test database,
+ * with the real Remix production build (npm test builds it first).
+ */
+import fs from "node:fs";
+import fsp from "node:fs/promises";
+import type { AddressInfo } from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import type { ServerBuild } from "@remix-run/node";
+import type { Db } from "../../app/lib/db.server";
+import { createLogger } from "../../app/lib/logger.server";
+import { createApp } from "../../server/app";
+
+export const repoRoot = path.resolve(import.meta.dirname, "..", "..");
+const serverBuildPath = path.join(repoRoot, "build", "index.js");
+
+export async function loadServerBuild(): Promise<ServerBuild> {
+  if (!fs.existsSync(serverBuildPath)) {
+    throw new Error("No build/index.js: run `npm run build` first (npm test does it for you)");
+  }
+  return (await import(pathToFileURL(serverBuildPath).href)) as ServerBuild;
+}
+
+export interface TestServer {
+  url: string;
+  uploadsDir: string;
+  close(): Promise<void>;
+}
+
+export async function startTestServer(
+  db: Db,
+  options: { trustProxy?: number } = {},
+): Promise<TestServer> {
+  const build = await loadServerBuild();
+  const uploadsDir = await fsp.mkdtemp(path.join(os.tmpdir(), "bookstore-uploads-"));
+  const app = createApp({
+    config: { env: "production", trustProxy: options.trustProxy ?? 0, uploadsDir },
+    db,
+    logger: createLogger("silent"),
+    build,
+    publicDir: path.join(repoRoot, "public"),
+  });
+  const server = app.listen(0, "127.0.0.1");
+  await new Promise<void>((resolve) => server.once("listening", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    uploadsDir,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await fsp.rm(uploadsDir, { recursive: true, force: true });
+    },
+  };
+}
