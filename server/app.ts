@@ -18,7 +18,7 @@ import type { Logger } from "../app/lib/logger.server";
 import { rejectCrossSiteMutations } from "./origin-check";
 
 export interface AppDependencies {
-  config: Pick<Config, "env" | "trustProxy" | "uploadsDir">;
+  config: Pick<Config, "env" | "trustProxy" | "uploadsDir" | "sharedAssetsDir">;
   db: Db;
   logger: Logger;
   build: ServerBuild;
@@ -79,10 +79,11 @@ export function createApp({ config, db, logger, build, publicDir = "public" }: A
   });
 
   // Fingerprinted assets never change under the same name: cache them for a year.
-  app.use(
-    "/build",
-    express.static(path.join(publicDir, "build"), { immutable: true, maxAge: "1y", index: false }),
-  );
+  // Ours first, then those every other release published (see shared-assets.ts).
+  const fingerprinted = { immutable: true, maxAge: "1y", index: false } as const;
+  app.use("/build", express.static(path.join(publicDir, "build"), fingerprinted));
+  if (config.sharedAssetsDir)
+    app.use("/build", express.static(config.sharedAssetsDir, fingerprinted));
   app.use(
     "/uploads",
     express.static(config.uploadsDir, {

@@ -13,6 +13,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import type { ServerBuild } from "@remix-run/node";
 import type { Config } from "../app/lib/config.server";
 import { createApp } from "./app";
+import { publishAssets } from "./shared-assets";
 import {
   createLogger,
   loadConfigOrExit,
@@ -30,10 +31,22 @@ const logger = createLogger(config.logLevel);
 
 if (cluster.isPrimary) {
   await prepareEmbeddedDatabase(config, logger);
+  await shareAssets(config, logger);
   if (config.webConcurrency > 1) runPrimary(config, logger);
   else await runWorker(config, logger);
 } else {
   await runWorker(config, logger);
+}
+
+async function shareAssets(config: Config, logger: Logger) {
+  if (!config.sharedAssetsDir) return;
+  try {
+    const published = await publishAssets(path.join(publicDir, "build"), config.sharedAssetsDir);
+    logger.info({ published, dir: config.sharedAssetsDir }, "published assets for other releases");
+  } catch (error) {
+    // Not fatal: this release still serves its own assets; only old tabs may miss theirs.
+    logger.error({ err: error, dir: config.sharedAssetsDir }, "could not publish assets");
+  }
 }
 
 function runPrimary(config: Config, logger: Logger) {

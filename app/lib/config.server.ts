@@ -46,6 +46,7 @@ const schema = z.object({
   DB_POOL_MAX: int(1, 100).default("10"),
   AWS_REGION: z.string().trim().min(1).optional(),
   UPLOADS_DIR: z.string().trim().min(1).default("var/uploads"),
+  SHARED_ASSETS_DIR: z.string().trim().min(1).optional(),
   SESSION_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   SESSION_SECRET_ARN: z
     .string()
@@ -82,6 +83,8 @@ export interface Config {
   pool: { min: number; max: number };
   awsRegion?: string;
   uploadsDir: string;
+  /** Where every release publishes its fingerprinted assets (EFS), so old pages find theirs. */
+  sharedAssetsDir?: string;
   /** Undefined only when it is to be read from Secrets Manager (sessionSecretArn). */
   sessionSecret?: string;
   sessionSecretArn?: string;
@@ -140,6 +143,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     pool: { min: e.DB_POOL_MIN, max: e.DB_POOL_MAX },
     awsRegion: e.AWS_REGION,
     uploadsDir: e.UPLOADS_DIR,
+    sharedAssetsDir: e.SHARED_ASSETS_DIR,
     sessionSecret:
       e.SESSION_SECRET ?? (e.SESSION_SECRET_ARN ? undefined : DEVELOPMENT_SESSION_SECRET),
     sessionSecretArn: e.SESSION_SECRET_ARN,

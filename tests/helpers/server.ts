@@ -36,7 +36,12 @@ export async function startTestServer(
   const build = await loadServerBuild();
   const uploadsDir = await fsp.mkdtemp(path.join(os.tmpdir(), "bookstore-uploads-"));
   const app = createApp({
-    config: { env: "production", trustProxy: options.trustProxy ?? 0, uploadsDir },
+    config: {
+      env: "production",
+      trustProxy: options.trustProxy ?? 0,
+      uploadsDir,
+      sharedAssetsDir: options.sharedAssetsDir,
+    },
     db,
     logger: createLogger("silent"),
     build,
