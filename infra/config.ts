@@ -97,14 +97,17 @@ export class ConfigError extends Error {
     readonly environment: string,
     readonly problems: readonly string[],
   ) {
-    super(`Invalid infrastructure config for environment "${environment}":\n  - ${problems.join("\n  - ")}`);
+    super(
+      `Invalid infrastructure config for environment "${environment}":\n  - ${problems.join("\n  - ")}`,
+    );
     this.name = "ConfigError";
   }
 }
 
 /** CloudWatch Logs accepts only these retention values. */
 export const LOG_RETENTION_DAYS = [
-  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288,
+  3653,
 ] as const;
 
 const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
@@ -145,7 +148,10 @@ export function validateConfig(config: EnvironmentConfig): EnvironmentConfig {
   const problem = (field: string, message: string) => problems.push(`${field}: ${message}`);
 
   if (!ENV_NAME.test(config.name ?? "")) {
-    problem("name", `"${config.name}" must be 2-21 characters of lower-case letters, digits and dashes, starting with a letter`);
+    problem(
+      "name",
+      `"${config.name}" must be 2-21 characters of lower-case letters, digits and dashes, starting with a letter`,
+    );
   }
   if (!REGION.test(config.region ?? "")) {
     problem("region", `"${config.region}" is not an AWS region name like us-east-1`);
@@ -153,25 +159,40 @@ export function validateConfig(config: EnvironmentConfig): EnvironmentConfig {
 
   const azs = config.availabilityZones ?? [];
   if (azs.length < 2) {
-    problem("availabilityZones", `needs at least 2 availability zones for Multi-AZ RDS and a highly available ALB, got ${azs.length}`);
+    problem(
+      "availabilityZones",
+      `needs at least 2 availability zones for Multi-AZ RDS and a highly available ALB, got ${azs.length}`,
+    );
   }
   if (azs.length > 4) {
-    problem("availabilityZones", `at most 4 availability zones are supported (the subnet plan reserves 4), got ${azs.length}`);
+    problem(
+      "availabilityZones",
+      `at most 4 availability zones are supported (the subnet plan reserves 4), got ${azs.length}`,
+    );
   }
   if (new Set(azs).size !== azs.length) {
     problem("availabilityZones", "contains duplicates");
   }
   for (const az of azs) {
     if (!az.startsWith(config.region) || !/^[a-z]$/.test(az.slice(config.region.length))) {
-      problem("availabilityZones", `"${az}" is not a zone of region ${config.region} (expected e.g. ${config.region}a)`);
+      problem(
+        "availabilityZones",
+        `"${az}" is not a zone of region ${config.region} (expected e.g. ${config.region}a)`,
+      );
     }
   }
 
   const cidr = parseCidr(config.vpcCidr ?? "");
   if (!cidr) {
-    problem("vpcCidr", `"${config.vpcCidr}" is not a valid IPv4 network in CIDR notation (e.g. 10.20.0.0/16)`);
+    problem(
+      "vpcCidr",
+      `"${config.vpcCidr}" is not a valid IPv4 network in CIDR notation (e.g. 10.20.0.0/16)`,
+    );
   } else if (cidr.prefix < 16 || cidr.prefix > 22) {
-    problem("vpcCidr", `prefix /${cidr.prefix} is out of range: use /16 to /22 (AWS allows /16 at most; smaller than /22 leaves subnets too small)`);
+    problem(
+      "vpcCidr",
+      `prefix /${cidr.prefix} is out of range: use /16 to /22 (AWS allows /16 at most; smaller than /22 leaves subnets too small)`,
+    );
   }
 
   if (config.natGateways !== "single" && config.natGateways !== "one-per-az") {
@@ -190,18 +211,30 @@ export function validateConfig(config: EnvironmentConfig): EnvironmentConfig {
     problem("certificateArn", `"${config.certificateArn}" is not an ACM certificate ARN`);
   }
   if (config.hostedZoneId !== undefined && config.domainName === undefined) {
-    problem("hostedZoneId", "is set but domainName is not: the zone is only used for the domain's certificate and alias");
+    problem(
+      "hostedZoneId",
+      "is set but domainName is not: the zone is only used for the domain's certificate and alias",
+    );
   }
   if (config.devModeHttpOnly) {
     if (config.domainName !== undefined || config.certificateArn !== undefined) {
-      problem("devModeHttpOnly", "cannot be combined with domainName or certificateArn: dev mode serves plain HTTP only");
+      problem(
+        "devModeHttpOnly",
+        "cannot be combined with domainName or certificateArn: dev mode serves plain HTTP only",
+      );
     }
   } else if (config.domainName !== undefined) {
     if (config.hostedZoneId === undefined && config.certificateArn === undefined) {
-      problem("domainName", `"${config.domainName}" needs hostedZoneId (ACM DNS validation) or certificateArn (an existing certificate) to serve HTTPS`);
+      problem(
+        "domainName",
+        `"${config.domainName}" needs hostedZoneId (ACM DNS validation) or certificateArn (an existing certificate) to serve HTTPS`,
+      );
     }
   } else if (config.certificateArn === undefined) {
-    problem("certificateArn", "is required without domainName (or set devModeHttpOnly: true for a plain-HTTP development environment)");
+    problem(
+      "certificateArn",
+      "is required without domainName (or set devModeHttpOnly: true for a plain-HTTP development environment)",
+    );
   }
 
   const app = config.app;
@@ -209,17 +242,28 @@ export function validateConfig(config: EnvironmentConfig): EnvironmentConfig {
     problem("app.instanceType", `"${app?.instanceType}" is not an EC2 instance type like t3.small`);
   }
   for (const field of ["minSize", "desiredCapacity", "maxSize"] as const) {
-    if (!isInteger(app?.[field]) || app[field] < 0) problem(`app.${field}`, `must be a non-negative integer, got ${app?.[field]}`);
+    if (!isInteger(app?.[field]) || app[field] < 0)
+      problem(`app.${field}`, `must be a non-negative integer, got ${app?.[field]}`);
   }
   if (isInteger(app?.minSize) && isInteger(app?.maxSize)) {
-    if (app.minSize > app.maxSize) problem("app.minSize", `(${app.minSize}) must not exceed app.maxSize (${app.maxSize})`);
+    if (app.minSize > app.maxSize)
+      problem("app.minSize", `(${app.minSize}) must not exceed app.maxSize (${app.maxSize})`);
     if (app.maxSize < 1) problem("app.maxSize", "must be at least 1");
-    if (isInteger(app.desiredCapacity) && (app.desiredCapacity < app.minSize || app.desiredCapacity > app.maxSize)) {
-      problem("app.desiredCapacity", `(${app.desiredCapacity}) must be between app.minSize (${app.minSize}) and app.maxSize (${app.maxSize})`);
+    if (
+      isInteger(app.desiredCapacity) &&
+      (app.desiredCapacity < app.minSize || app.desiredCapacity > app.maxSize)
+    ) {
+      problem(
+        "app.desiredCapacity",
+        `(${app.desiredCapacity}) must be between app.minSize (${app.minSize}) and app.maxSize (${app.maxSize})`,
+      );
     }
   }
   if (!isInteger(app?.rootVolumeGiB) || app.rootVolumeGiB < 8 || app.rootVolumeGiB > 1024) {
-    problem("app.rootVolumeGiB", `must be an integer between 8 and 1024, got ${app?.rootVolumeGiB}`);
+    problem(
+      "app.rootVolumeGiB",
+      `must be an integer between 8 and 1024, got ${app?.rootVolumeGiB}`,
+    );
   }
   if (!(app?.cpuTargetPercent > 10 && app.cpuTargetPercent < 95)) {
     problem("app.cpuTargetPercent", `must be between 10 and 95, got ${app?.cpuTargetPercent}`);
@@ -230,29 +274,63 @@ export function validateConfig(config: EnvironmentConfig): EnvironmentConfig {
 
   const db = config.database;
   if (!DB_INSTANCE_CLASS.test(db?.instanceClass ?? "")) {
-    problem("database.instanceClass", `"${db?.instanceClass}" is not an RDS instance class like db.t4g.micro`);
+    problem(
+      "database.instanceClass",
+      `"${db?.instanceClass}" is not an RDS instance class like db.t4g.micro`,
+    );
   }
-  if (!isInteger(db?.allocatedStorageGiB) || db.allocatedStorageGiB < 20 || db.allocatedStorageGiB > 65536) {
-    problem("database.allocatedStorageGiB", `must be an integer between 20 and 65536, got ${db?.allocatedStorageGiB}`);
+  if (
+    !isInteger(db?.allocatedStorageGiB) ||
+    db.allocatedStorageGiB < 20 ||
+    db.allocatedStorageGiB > 65536
+  ) {
+    problem(
+      "database.allocatedStorageGiB",
+      `must be an integer between 20 and 65536, got ${db?.allocatedStorageGiB}`,
+    );
   }
-  if (!isInteger(db?.maxAllocatedStorageGiB) || db.maxAllocatedStorageGiB < (db?.allocatedStorageGiB ?? 0)) {
-    problem("database.maxAllocatedStorageGiB", `must be an integer not below database.allocatedStorageGiB, got ${db?.maxAllocatedStorageGiB}`);
+  if (
+    !isInteger(db?.maxAllocatedStorageGiB) ||
+    db.maxAllocatedStorageGiB < (db?.allocatedStorageGiB ?? 0)
+  ) {
+    problem(
+      "database.maxAllocatedStorageGiB",
+      `must be an integer not below database.allocatedStorageGiB, got ${db?.maxAllocatedStorageGiB}`,
+    );
   }
-  if (!isInteger(db?.backupRetentionDays) || db.backupRetentionDays < 7 || db.backupRetentionDays > 35) {
-    problem("database.backupRetentionDays", `must be between 7 and 35 days, got ${db?.backupRetentionDays}`);
+  if (
+    !isInteger(db?.backupRetentionDays) ||
+    db.backupRetentionDays < 7 ||
+    db.backupRetentionDays > 35
+  ) {
+    problem(
+      "database.backupRetentionDays",
+      `must be between 7 and 35 days, got ${db?.backupRetentionDays}`,
+    );
   }
   if (!MYSQL_IDENTIFIER.test(db?.databaseName ?? "")) {
-    problem("database.databaseName", `"${db?.databaseName}" must be 1-16 letters, digits or underscores, starting with a letter`);
+    problem(
+      "database.databaseName",
+      `"${db?.databaseName}" must be 1-16 letters, digits or underscores, starting with a letter`,
+    );
   }
-  if (!MYSQL_IDENTIFIER.test(db?.username ?? "") || ["admin", "root", "rdsadmin"].includes(db?.username ?? "")) {
-    problem("database.username", `"${db?.username}" must be 1-16 letters, digits or underscores, not a reserved name`);
+  if (
+    !MYSQL_IDENTIFIER.test(db?.username ?? "") ||
+    ["admin", "root", "rdsadmin"].includes(db?.username ?? "")
+  ) {
+    problem(
+      "database.username",
+      `"${db?.username}" must be 1-16 letters, digits or underscores, not a reserved name`,
+    );
   }
   if (typeof db?.multiAz !== "boolean") problem("database.multiAz", "must be true or false");
-  if (typeof db?.deletionProtection !== "boolean") problem("database.deletionProtection", "must be true or false");
+  if (typeof db?.deletionProtection !== "boolean")
+    problem("database.deletionProtection", "must be true or false");
 
   const ami = config.ami;
   if (ami?.source === "id") {
-    if (!AMI_ID.test(ami.id)) problem("ami.id", `"${ami.id}" is not an AMI id like ami-0123456789abcdef0`);
+    if (!AMI_ID.test(ami.id))
+      problem("ami.id", `"${ami.id}" is not an AMI id like ami-0123456789abcdef0`);
   } else if (ami?.source !== "latest-tagged") {
     problem("ami", 'must be { source: "id", id } or { source: "latest-tagged" }');
   }
@@ -261,10 +339,16 @@ export function validateConfig(config: EnvironmentConfig): EnvironmentConfig {
     problem("alarmEmail", `"${config.alarmEmail}" is not an e-mail address`);
   }
   if (!(LOG_RETENTION_DAYS as readonly number[]).includes(config.logRetentionDays)) {
-    problem("logRetentionDays", `${config.logRetentionDays} is not a CloudWatch retention value (${LOG_RETENTION_DAYS.join(", ")})`);
+    problem(
+      "logRetentionDays",
+      `${config.logRetentionDays} is not a CloudWatch retention value (${LOG_RETENTION_DAYS.join(", ")})`,
+    );
   }
   if (!isInteger(config.accessLogRetentionDays) || config.accessLogRetentionDays < 1) {
-    problem("accessLogRetentionDays", `must be a positive integer, got ${config.accessLogRetentionDays}`);
+    problem(
+      "accessLogRetentionDays",
+      `must be a positive integer, got ${config.accessLogRetentionDays}`,
+    );
   }
   if (typeof config.loadBalancerDeletionProtection !== "boolean") {
     problem("loadBalancerDeletionProtection", "must be true or false");
@@ -272,9 +356,15 @@ export function validateConfig(config: EnvironmentConfig): EnvironmentConfig {
 
   const backend = config.stateBackend;
   if (backend !== undefined) {
-    if (!S3_BUCKET.test(backend.bucket ?? "")) problem("stateBackend.bucket", `"${backend.bucket}" is not an S3 bucket name`);
-    if (!REGION.test(backend.region ?? "")) problem("stateBackend.region", `"${backend.region}" is not an AWS region name`);
-    if (!/^[A-Za-z0-9_./-]*$/.test(backend.keyPrefix ?? "")) problem("stateBackend.keyPrefix", `"${backend.keyPrefix}" has characters not allowed in a key prefix`);
+    if (!S3_BUCKET.test(backend.bucket ?? ""))
+      problem("stateBackend.bucket", `"${backend.bucket}" is not an S3 bucket name`);
+    if (!REGION.test(backend.region ?? ""))
+      problem("stateBackend.region", `"${backend.region}" is not an AWS region name`);
+    if (!/^[A-Za-z0-9_./-]*$/.test(backend.keyPrefix ?? ""))
+      problem(
+        "stateBackend.keyPrefix",
+        `"${backend.keyPrefix}" has characters not allowed in a key prefix`,
+      );
   }
 
   if (problems.length > 0) throw new ConfigError(config.name ?? "(unnamed)", problems);
@@ -289,13 +379,23 @@ export function withAmiId(config: EnvironmentConfig, amiId: string): Environment
 /** The HTTPS front door chosen by the config. */
 export type FrontDoor =
   | { readonly kind: "acm-dns"; readonly domainName: string; readonly hostedZoneId: string }
-  | { readonly kind: "imported-certificate"; readonly certificateArn: string; readonly domainName?: string; readonly hostedZoneId?: string }
+  | {
+      readonly kind: "imported-certificate";
+      readonly certificateArn: string;
+      readonly domainName?: string;
+      readonly hostedZoneId?: string;
+    }
   | { readonly kind: "dev-http-only" };
 
 export function frontDoor(config: EnvironmentConfig): FrontDoor {
   if (config.devModeHttpOnly) return { kind: "dev-http-only" };
   if (config.certificateArn !== undefined) {
-    return { kind: "imported-certificate", certificateArn: config.certificateArn, domainName: config.domainName, hostedZoneId: config.hostedZoneId };
+    return {
+      kind: "imported-certificate",
+      certificateArn: config.certificateArn,
+      domainName: config.domainName,
+      hostedZoneId: config.hostedZoneId,
+    };
   }
   if (config.domainName !== undefined && config.hostedZoneId !== undefined) {
     return { kind: "acm-dns", domainName: config.domainName, hostedZoneId: config.hostedZoneId };

@@ -12,10 +12,15 @@ import { addEnvironment } from "./build.js";
 import { ConfigError } from "./config.js";
 import { environments } from "./environments/index.js";
 
-const selected = (process.env.BOOKSTORE_ENVIRONMENTS ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+const selected = (process.env.BOOKSTORE_ENVIRONMENTS ?? "")
+  .split(",")
+  .map((s) => s.trim())
+  .filter(Boolean);
 for (const name of selected) {
   if (!(name in environments)) {
-    console.error(`BOOKSTORE_ENVIRONMENTS: unknown environment "${name}" (known: ${Object.keys(environments).join(", ")})`);
+    console.error(
+      `BOOKSTORE_ENVIRONMENTS: unknown environment "${name}" (known: ${Object.keys(environments).join(", ")})`,
+    );
     process.exit(1);
   }
 }
@@ -24,7 +29,10 @@ const app = new App();
 try {
   for (const [name, config] of Object.entries(environments)) {
     if (selected.length > 0 && !selected.includes(name)) continue;
-    addEnvironment(app, config, { offline: process.env.BOOKSTORE_OFFLINE === "1", amiId: process.env.BOOKSTORE_AMI_ID || undefined });
+    addEnvironment(app, config, {
+      offline: process.env.BOOKSTORE_OFFLINE === "1",
+      amiId: process.env.BOOKSTORE_AMI_ID || undefined,
+    });
   }
 } catch (error) {
   if (error instanceof ConfigError) {

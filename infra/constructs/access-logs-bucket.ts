@@ -39,7 +39,10 @@ export class AccessLogsBucket extends Construct {
       ignorePublicAcls: true,
       restrictPublicBuckets: true,
     });
-    new S3BucketOwnershipControls(this, "ownership", { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } });
+    new S3BucketOwnershipControls(this, "ownership", {
+      bucket: bucket.id,
+      rule: { objectOwnership: "BucketOwnerEnforced" },
+    });
     // ALB log delivery supports SSE-S3 only (not SSE-KMS).
     new S3BucketServerSideEncryptionConfigurationA(this, "encryption", {
       bucket: bucket.id,
@@ -63,7 +66,13 @@ export class AccessLogsBucket extends Construct {
     this.policy = new S3BucketPolicy(this, "policy", {
       bucket: bucket.id,
       policy: policyDocument(this, "policy-document", [
-        { sid: "ElbAccountWritesAccessLogs", effect: "Allow", principal: { AWS: elbAccount.arn }, actions: ["s3:PutObject"], resources: [logObjects] },
+        {
+          sid: "ElbAccountWritesAccessLogs",
+          effect: "Allow",
+          principal: { AWS: elbAccount.arn },
+          actions: ["s3:PutObject"],
+          resources: [logObjects],
+        },
         {
           sid: "LogDeliveryWritesAccessLogs",
           effect: "Allow",

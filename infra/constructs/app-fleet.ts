@@ -55,7 +55,8 @@ export class AppFleet extends Construct {
 
     const role = new IamRole(this, "role", {
       name: `${namePrefix}-app-instance`,
-      description: "Bookstore app instances: SSM, CloudWatch agent, its two secrets, its EFS file system",
+      description:
+        "Bookstore app instances: SSM, CloudWatch agent, its two secrets, its EFS file system",
       assumeRolePolicy: assumeRolePolicy("ec2.amazonaws.com"),
     });
     // SSM Session Manager replaces SSH; the CloudWatch agent ships logs and metrics.
@@ -80,11 +81,16 @@ export class AppFleet extends Construct {
           effect: "Allow",
           actions: ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"],
           resources: [props.efsFileSystemArn],
-          condition: { StringEquals: { "elasticfilesystem:AccessPointArn": props.efsAccessPointArn } },
+          condition: {
+            StringEquals: { "elasticfilesystem:AccessPointArn": props.efsAccessPointArn },
+          },
         },
       ]),
     });
-    const profile = new IamInstanceProfile(this, "profile", { name: `${namePrefix}-app-instance`, role: role.name });
+    const profile = new IamInstanceProfile(this, "profile", {
+      name: `${namePrefix}-app-instance`,
+      role: role.name,
+    });
 
     const template = new LaunchTemplate(this, "launch-template", {
       namePrefix: `${namePrefix}-app-`,
@@ -93,15 +99,32 @@ export class AppFleet extends Construct {
       instanceType: config.instanceType,
       iamInstanceProfile: { arn: profile.arn },
       // IMDSv2 only, and a hop limit of 1 so nothing in a container or proxy can reach the credentials.
-      metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1, instanceMetadataTags: "disabled" },
+      metadataOptions: {
+        httpEndpoint: "enabled",
+        httpTokens: "required",
+        httpPutResponseHopLimit: 1,
+        instanceMetadataTags: "disabled",
+      },
       blockDeviceMappings: [
         {
           deviceName: ROOT_DEVICE,
-          ebs: { volumeType: "gp3", volumeSize: config.rootVolumeGiB, encrypted: "true", deleteOnTermination: "true" },
+          ebs: {
+            volumeType: "gp3",
+            volumeSize: config.rootVolumeGiB,
+            encrypted: "true",
+            deleteOnTermination: "true",
+          },
         },
       ],
       // Private subnets only and no public address; no key pair: access is through SSM.
-      networkInterfaces: [{ deviceIndex: 0, associatePublicIpAddress: "false", securityGroups: [props.securityGroupId], deleteOnTermination: "true" }],
+      networkInterfaces: [
+        {
+          deviceIndex: 0,
+          associatePublicIpAddress: "false",
+          securityGroups: [props.securityGroupId],
+          deleteOnTermination: "true",
+        },
+      ],
       userData: Fn.base64encode(userDataScript(env)),
       updateDefaultVersion: true,
       tagSpecifications: [
@@ -125,7 +148,12 @@ export class AppFleet extends Construct {
       // launch before terminate, roll back automatically if the new instances never get healthy.
       instanceRefresh: {
         strategy: "Rolling",
-        preferences: { minHealthyPercentage: 100, maxHealthyPercentage: 200, instanceWarmup: "120", autoRollback: true },
+        preferences: {
+          minHealthyPercentage: 100,
+          maxHealthyPercentage: 200,
+          instanceWarmup: "120",
+          autoRollback: true,
+        },
       },
       enabledMetrics: ASG_METRICS,
       metricsGranularity: "1Minute",
@@ -149,7 +177,10 @@ export class AppFleet extends Construct {
       autoscalingGroupName: group.name,
       policyType: "TargetTrackingScaling",
       targetTrackingConfiguration: {
-        predefinedMetricSpecification: { predefinedMetricType: "ALBRequestCountPerTarget", resourceLabel: props.requestCountResourceLabel },
+        predefinedMetricSpecification: {
+          predefinedMetricType: "ALBRequestCountPerTarget",
+          resourceLabel: props.requestCountResourceLabel,
+        },
         targetValue: config.requestsPerTarget,
       },
     });

@@ -27,7 +27,10 @@ export class DnsValidatedCertificate extends Construct {
       lifecycle: { createBeforeDestroy: true },
       tags: { Name: props.domainName },
     });
-    const options = TerraformIterator.fromComplexList(certificate.domainValidationOptions, "domain_name");
+    const options = TerraformIterator.fromComplexList(
+      certificate.domainValidationOptions,
+      "domain_name",
+    );
     const records = new Route53Record(this, "validation-record", {
       forEach: options,
       zoneId: props.hostedZoneId,
@@ -39,7 +42,9 @@ export class DnsValidatedCertificate extends Construct {
     });
     const validation = new AcmCertificateValidation(this, "validation", {
       certificateArn: certificate.arn,
-      validationRecordFqdns: Token.asList(TerraformIterator.fromResources(records).pluckProperty("fqdn")),
+      validationRecordFqdns: Token.asList(
+        TerraformIterator.fromResources(records).pluckProperty("fqdn"),
+      ),
     });
     this.certificateArn = validation.certificateArn;
   }

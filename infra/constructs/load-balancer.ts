@@ -42,7 +42,11 @@ export class LoadBalancer extends Construct {
       dropInvalidHeaderFields: true, // request smuggling hardening
       enableDeletionProtection: props.deletionProtection,
       idleTimeout: 60,
-      accessLogs: { bucket: props.accessLogs.bucketName, prefix: props.accessLogsPrefix, enabled: true },
+      accessLogs: {
+        bucket: props.accessLogs.bucketName,
+        prefix: props.accessLogsPrefix,
+        enabled: true,
+      },
       dependsOn: [props.accessLogs.policy],
     });
 
@@ -80,7 +84,12 @@ export class LoadBalancer extends Construct {
         loadBalancerArn: lb.arn,
         port: 80,
         protocol: "HTTP",
-        defaultAction: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }],
+        defaultAction: [
+          {
+            type: "redirect",
+            redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" },
+          },
+        ],
       });
     } else {
       // Dev mode only (devModeHttpOnly): plain HTTP straight to the app.

@@ -14,8 +14,14 @@ export class LogGroups extends Construct {
 
   constructor(scope: Construct, id: string, props: LogGroupsProps) {
     super(scope, id);
-    const app = new CloudwatchLogGroup(this, "app", { name: appLogGroupName(props.environment), retentionInDays: props.retentionDays });
-    const syslog = new CloudwatchLogGroup(this, "syslog", { name: syslogLogGroupName(props.environment), retentionInDays: props.retentionDays });
+    const app = new CloudwatchLogGroup(this, "app", {
+      name: appLogGroupName(props.environment),
+      retentionInDays: props.retentionDays,
+    });
+    const syslog = new CloudwatchLogGroup(this, "syslog", {
+      name: syslogLogGroupName(props.environment),
+      retentionInDays: props.retentionDays,
+    });
     this.appLogGroupName = app.name;
     this.syslogLogGroupName = syslog.name;
   }

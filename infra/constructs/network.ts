@@ -49,12 +49,24 @@ export class Network extends Construct {
     this.vpcId = vpc.id;
 
     // CIS 5.4: the default security group allows nothing, so nothing can use it by accident.
-    new DefaultSecurityGroup(this, "default-sg", { vpcId: vpc.id, ingress: [], egress: [], tags: { Name: `${namePrefix}-default-deny` } });
+    new DefaultSecurityGroup(this, "default-sg", {
+      vpcId: vpc.id,
+      ingress: [],
+      egress: [],
+      tags: { Name: `${namePrefix}-default-deny` },
+    });
 
     const igw = new InternetGateway(this, "igw", { vpcId: vpc.id, tags: { Name: namePrefix } });
 
-    const publicRoutes = new RouteTable(this, "public-rt", { vpcId: vpc.id, tags: { Name: `${namePrefix}-public` } });
-    new Route(this, "public-default-route", { routeTableId: publicRoutes.id, destinationCidrBlock: "0.0.0.0/0", gatewayId: igw.id });
+    const publicRoutes = new RouteTable(this, "public-rt", {
+      vpcId: vpc.id,
+      tags: { Name: `${namePrefix}-public` },
+    });
+    new Route(this, "public-default-route", {
+      routeTableId: publicRoutes.id,
+      destinationCidrBlock: "0.0.0.0/0",
+      gatewayId: igw.id,
+    });
 
     const subnet = (tier: string, index: number, cidr: string) =>
       new Subnet(this, `${tier}-${index}`, {
@@ -66,11 +78,20 @@ export class Network extends Construct {
       });
 
     const publicSubnets = plan.public.map((cidr, i) => subnet("public", i, cidr));
-    publicSubnets.forEach((s, i) => new RouteTableAssociation(this, `public-rta-${i}`, { subnetId: s.id, routeTableId: publicRoutes.id }));
+    publicSubnets.forEach(
+      (s, i) =>
+        new RouteTableAssociation(this, `public-rta-${i}`, {
+          subnetId: s.id,
+          routeTableId: publicRoutes.id,
+        }),
+    );
 
     const natCount = props.natGateways === "one-per-az" ? azs.length : 1;
     const nats = Array.from({ length: natCount }, (_, i) => {
-      const eip = new Eip(this, `nat-eip-${i}`, { domain: "vpc", tags: { Name: `${namePrefix}-nat-${azs[i]}` } });
+      const eip = new Eip(this, `nat-eip-${i}`, {
+        domain: "vpc",
+        tags: { Name: `${namePrefix}-nat-${azs[i]}` },
+      });
       return new NatGateway(this, `nat-${i}`, {
         allocationId: eip.id,
         subnetId: publicSubnets[i].id,
@@ -81,19 +102,34 @@ export class Network extends Construct {
 
     const privateSubnets = plan.private.map((cidr, i) => subnet("private", i, cidr));
     privateSubnets.forEach((s, i) => {
-      const table = new RouteTable(this, `private-rt-${i}`, { vpcId: vpc.id, tags: { Name: `${namePrefix}-private-${azs[i]}` } });
+      const table = new RouteTable(this, `private-rt-${i}`, {
+        vpcId: vpc.id,
+        tags: { Name: `${namePrefix}-private-${azs[i]}` },
+      });
       new Route(this, `private-default-route-${i}`, {
         routeTableId: table.id,
         destinationCidrBlock: "0.0.0.0/0",
         natGatewayId: nats[Math.min(i, nats.length - 1)].id,
       });
-      new RouteTableAssociation(this, `private-rta-${i}`, { subnetId: s.id, routeTableId: table.id });
+      new RouteTableAssociation(this, `private-rta-${i}`, {
+        subnetId: s.id,
+        routeTableId: table.id,
+      });
     });
 
     // Database tier: its own route table with only the implicit local route.
-    const databaseRoutes = new RouteTable(this, "database-rt", { vpcId: vpc.id, tags: { Name: `${namePrefix}-database` } });
+    const databaseRoutes = new RouteTable(this, "database-rt", {
+      vpcId: vpc.id,
+      tags: { Name: `${namePrefix}-database` },
+    });
     const databaseSubnets = plan.database.map((cidr, i) => subnet("database", i, cidr));
-    databaseSubnets.forEach((s, i) => new RouteTableAssociation(this, `database-rta-${i}`, { subnetId: s.id, routeTableId: databaseRoutes.id }));
+    databaseSubnets.forEach(
+      (s, i) =>
+        new RouteTableAssociation(this, `database-rta-${i}`, {
+          subnetId: s.id,
+          routeTableId: databaseRoutes.id,
+        }),
+    );
 
     this.publicSubnetIds = publicSubnets.map((s) => s.id);
     this.privateSubnetIds = privateSubnets.map((s) => s.id);

@@ -37,41 +37,83 @@ export class SecurityGroups extends Construct {
     const database = group("database", "Bookstore MySQL: 3306 from the app instances only");
     const efs = group("efs", "Bookstore EFS mount targets: NFS from the app instances only");
 
-    const ingress = (name: string, description: string, rule: Omit<ConstructorParameters<typeof VpcSecurityGroupIngressRule>[2], "description">) =>
-      new VpcSecurityGroupIngressRule(this, name, { description, ...rule });
-    const egress = (name: string, description: string, rule: Omit<ConstructorParameters<typeof VpcSecurityGroupEgressRule>[2], "description">) =>
-      new VpcSecurityGroupEgressRule(this, name, { description, ...rule });
+    const ingress = (
+      name: string,
+      description: string,
+      rule: Omit<ConstructorParameters<typeof VpcSecurityGroupIngressRule>[2], "description">,
+    ) => new VpcSecurityGroupIngressRule(this, name, { description, ...rule });
+    const egress = (
+      name: string,
+      description: string,
+      rule: Omit<ConstructorParameters<typeof VpcSecurityGroupEgressRule>[2], "description">,
+    ) => new VpcSecurityGroupEgressRule(this, name, { description, ...rule });
 
     // The only internet-facing rules in the whole VPC: the ALB's 80 (redirect) and 443, IPv4 only
     // (the VPC has no IPv6 CIDR).
     for (const port of [80, 443]) {
       ingress(`alb-in-${port}`, `HTTP${port === 443 ? "S" : ""} from the internet`, {
-        securityGroupId: alb.id, ipProtocol: "tcp", fromPort: port, toPort: port, cidrIpv4: "0.0.0.0/0",
+        securityGroupId: alb.id,
+        ipProtocol: "tcp",
+        fromPort: port,
+        toPort: port,
+        cidrIpv4: "0.0.0.0/0",
       });
     }
     egress("alb-out-app", "Forward requests and health checks to the app instances", {
-      securityGroupId: alb.id, ipProtocol: "tcp", fromPort: APP_PORT, toPort: APP_PORT, referencedSecurityGroupId: app.id,
+      securityGroupId: alb.id,
+      ipProtocol: "tcp",
+      fromPort: APP_PORT,
+      toPort: APP_PORT,
+      referencedSecurityGroupId: app.id,
     });
 
     ingress("app-in-alb", "App port from the load balancer only", {
-      securityGroupId: app.id, ipProtocol: "tcp", fromPort: APP_PORT, toPort: APP_PORT, referencedSecurityGroupId: alb.id,
+      securityGroupId: app.id,
+      ipProtocol: "tcp",
+      fromPort: APP_PORT,
+      toPort: APP_PORT,
+      referencedSecurityGroupId: alb.id,
     });
-    egress("app-out-https", "HTTPS to AWS APIs (SSM, Secrets Manager, CloudWatch, EFS utils) through NAT", {
-      securityGroupId: app.id, ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "0.0.0.0/0",
-    });
+    egress(
+      "app-out-https",
+      "HTTPS to AWS APIs (SSM, Secrets Manager, CloudWatch, EFS utils) through NAT",
+      {
+        securityGroupId: app.id,
+        ipProtocol: "tcp",
+        fromPort: 443,
+        toPort: 443,
+        cidrIpv4: "0.0.0.0/0",
+      },
+    );
     egress("app-out-mysql", "MySQL to the database", {
-      securityGroupId: app.id, ipProtocol: "tcp", fromPort: MYSQL_PORT, toPort: MYSQL_PORT, referencedSecurityGroupId: database.id,
+      securityGroupId: app.id,
+      ipProtocol: "tcp",
+      fromPort: MYSQL_PORT,
+      toPort: MYSQL_PORT,
+      referencedSecurityGroupId: database.id,
     });
     egress("app-out-nfs", "NFS to the EFS mount targets", {
-      securityGroupId: app.id, ipProtocol: "tcp", fromPort: NFS_PORT, toPort: NFS_PORT, referencedSecurityGroupId: efs.id,
+      securityGroupId: app.id,
+      ipProtocol: "tcp",
+      fromPort: NFS_PORT,
+      toPort: NFS_PORT,
+      referencedSecurityGroupId: efs.id,
     });
 
     // Database and EFS only answer; they have no egress rules at all.
     ingress("database-in-app", "MySQL from the app instances only", {
-      securityGroupId: database.id, ipProtocol: "tcp", fromPort: MYSQL_PORT, toPort: MYSQL_PORT, referencedSecurityGroupId: app.id,
+      securityGroupId: database.id,
+      ipProtocol: "tcp",
+      fromPort: MYSQL_PORT,
+      toPort: MYSQL_PORT,
+      referencedSecurityGroupId: app.id,
     });
     ingress("efs-in-app", "NFS from the app instances only", {
-      securityGroupId: efs.id, ipProtocol: "tcp", fromPort: NFS_PORT, toPort: NFS_PORT, referencedSecurityGroupId: app.id,
+      securityGroupId: efs.id,
+      ipProtocol: "tcp",
+      fromPort: NFS_PORT,
+      toPort: NFS_PORT,
+      referencedSecurityGroupId: app.id,
     });
 
     this.albId = alb.id;

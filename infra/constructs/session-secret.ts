@@ -25,7 +25,8 @@ export class SessionSecret extends Construct {
     super(scope, id);
     const secret = new SecretsmanagerSecret(this, "secret", {
       name: `bookstore/${props.environment}/session-secret`,
-      description: "Bookstore SESSION_SECRET (JSON key SESSION_SECRET) used to sign session cookies",
+      description:
+        "Bookstore SESSION_SECRET (JSON key SESSION_SECRET) used to sign session cookies",
       recoveryWindowInDays: 7,
     });
     const randomHex = () => Fn.replace(Fn.uuid(), "-", "");

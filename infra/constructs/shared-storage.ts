@@ -34,10 +34,18 @@ export class SharedStorage extends Construct {
       lifecyclePolicy: [{ transitionToIa: "AFTER_30_DAYS" }],
       tags: { Name: `${props.namePrefix}-uploads` },
     });
-    new EfsBackupPolicy(this, "backup", { fileSystemId: fs.id, backupPolicy: { status: "ENABLED" } });
+    new EfsBackupPolicy(this, "backup", {
+      fileSystemId: fs.id,
+      backupPolicy: { status: "ENABLED" },
+    });
 
     props.subnetIds.forEach(
-      (subnetId, i) => new EfsMountTarget(this, `mount-target-${i}`, { fileSystemId: fs.id, subnetId, securityGroups: [props.securityGroupId] }),
+      (subnetId, i) =>
+        new EfsMountTarget(this, `mount-target-${i}`, {
+          fileSystemId: fs.id,
+          subnetId,
+          securityGroups: [props.securityGroupId],
+        }),
     );
 
     const accessPoint = new EfsAccessPoint(this, "uploads", {

@@ -33,7 +33,9 @@ export const ENV_FILE_KEYS = [
   "LOG_LEVEL",
 ] as const;
 
-export function environmentFile(env: InstanceEnvironment): Record<(typeof ENV_FILE_KEYS)[number], string> {
+export function environmentFile(
+  env: InstanceEnvironment,
+): Record<(typeof ENV_FILE_KEYS)[number], string> {
   return {
     NODE_ENV: "production",
     PORT: String(APP_PORT),
@@ -79,6 +81,7 @@ export function userDataScript(env: InstanceEnvironment): string {
     "systemctl restart bookstore-cloudwatch.service bookstore.service",
     "",
   ].join("\n");
-  if (script.includes('"')) throw new Error("user data must not contain double quotes (Fn.base64encode limitation)");
+  if (script.includes('"'))
+    throw new Error("user data must not contain double quotes (Fn.base64encode limitation)");
   return script;
 }

@@ -13,7 +13,8 @@ export const staging: EnvironmentConfig = {
   vpcCidr: "10.30.0.0/16",
   natGateways: "single",
   domainName: "staging.shop.example.com",
-  certificateArn: "arn:aws:acm:us-east-1:111122223333:certificate/00000000-0000-4000-8000-000000000000",
+  certificateArn:
+    "arn:aws:acm:us-east-1:111122223333:certificate/00000000-0000-4000-8000-000000000000",
   app: {
     instanceType: "t3.small",
     minSize: 2,

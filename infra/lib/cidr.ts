@@ -25,6 +25,7 @@ export function cidrSubnet(cidr: string, newBits: number, index: number): string
  * database subnet. Blocks 12-15 are kept free for later tiers.
  */
 export function subnetPlan(vpcCidr: string, azCount: number) {
-  const block = (offset: number) => Array.from({ length: azCount }, (_, i) => cidrSubnet(vpcCidr, 4, offset + i));
+  const block = (offset: number) =>
+    Array.from({ length: azCount }, (_, i) => cidrSubnet(vpcCidr, 4, offset + i));
   return { public: block(0), private: block(4), database: block(8) };
 }

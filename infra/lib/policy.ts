@@ -11,7 +11,8 @@ export interface PolicyStatement {
   readonly sid: string;
   readonly effect: "Allow" | "Deny";
   /** "*" for anyone, or { AWS | Service: identifiers }. Only in resource policies. */
-  readonly principal?: "*" | { readonly AWS?: string | string[]; readonly Service?: string | string[] };
+  readonly principal?:
+    "*" | { readonly AWS?: string | string[]; readonly Service?: string | string[] };
   readonly actions: string[];
   readonly resources: string[];
   /** test → variable → value, e.g. { Bool: { "aws:SecureTransport": "false" } }. */
@@ -21,7 +22,11 @@ export interface PolicyStatement {
 const asList = (value: string | string[]) => (Array.isArray(value) ? value : [value]);
 
 /** Declares an aws_iam_policy_document under `scope` and returns its rendered JSON. */
-export function policyDocument(scope: Construct, id: string, statements: readonly PolicyStatement[]): string {
+export function policyDocument(
+  scope: Construct,
+  id: string,
+  statements: readonly PolicyStatement[],
+): string {
   return new DataAwsIamPolicyDocument(scope, id, {
     version: "2012-10-17",
     statement: statements.map((s) => ({
@@ -34,9 +39,14 @@ export function policyDocument(scope: Construct, id: string, statements: readonl
           ? undefined
           : s.principal === "*"
             ? [{ type: "*", identifiers: ["*"] }]
-            : Object.entries(s.principal).map(([type, ids]) => ({ type, identifiers: asList(ids as string | string[]) })),
+            : Object.entries(s.principal).map(([type, ids]) => ({
+                type,
+                identifiers: asList(ids as string | string[]),
+              })),
       condition: s.condition
-        ? Object.entries(s.condition).flatMap(([test, vars]) => Object.entries(vars).map(([variable, value]) => ({ test, variable, values: [value] })))
+        ? Object.entries(s.condition).flatMap(([test, vars]) =>
+            Object.entries(vars).map(([variable, value]) => ({ test, variable, values: [value] })),
+          )
         : undefined,
     })),
   }).json;

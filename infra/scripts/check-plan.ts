@@ -11,7 +11,10 @@ if (!(kind in EXPECTED_TYPES) || !file) {
   console.error("usage: check-plan.ts <foundation|app> <plan.json>");
   process.exit(2);
 }
-const summary = summarizePlan(JSON.parse(readFileSync(file, "utf8")) as PlanJson, kind as keyof typeof EXPECTED_TYPES);
+const summary = summarizePlan(
+  JSON.parse(readFileSync(file, "utf8")) as PlanJson,
+  kind as keyof typeof EXPECTED_TYPES,
+);
 const total = Object.values(summary.creates).reduce((a, b) => a + b, 0);
 let ok = true;
 if (summary.unexpected.length > 0) {

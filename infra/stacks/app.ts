@@ -90,7 +90,12 @@ export class AppStack extends TerraformStack {
     });
 
     if (config.domainName !== undefined && config.hostedZoneId !== undefined) {
-      new DnsAlias(this, "dns", { hostedZoneId: config.hostedZoneId, domainName: config.domainName, targetDnsName: lb.dnsName, targetZoneId: lb.zoneId });
+      new DnsAlias(this, "dns", {
+        hostedZoneId: config.hostedZoneId,
+        domainName: config.domainName,
+        targetDnsName: lb.dnsName,
+        targetZoneId: lb.zoneId,
+      });
     }
 
     const siteUrl =
@@ -99,12 +104,27 @@ export class AppStack extends TerraformStack {
         : `https://${config.domainName ?? lb.dnsName}`;
     const outputs: Record<string, { value: string; description: string }> = {
       site_url: { value: siteUrl, description: "Public URL of the shop" },
-      alb_dns_name: { value: lb.dnsName, description: "DNS name of the load balancer (CNAME target without Route 53)" },
-      efs_file_system_id: { value: foundation.efsFileSystemId, description: "EFS file system with the uploads" },
-      efs_access_point_id: { value: foundation.efsAccessPointId, description: "EFS access point the app mounts" },
+      alb_dns_name: {
+        value: lb.dnsName,
+        description: "DNS name of the load balancer (CNAME target without Route 53)",
+      },
+      efs_file_system_id: {
+        value: foundation.efsFileSystemId,
+        description: "EFS file system with the uploads",
+      },
+      efs_access_point_id: {
+        value: foundation.efsAccessPointId,
+        description: "EFS access point the app mounts",
+      },
       db_endpoint: { value: foundation.dbEndpoint, description: "RDS endpoint (host:port)" },
-      db_secret_arn: { value: foundation.dbSecretArn, description: "RDS-managed secret with the DB user's password" },
-      asg_name: { value: fleet.autoScalingGroupName, description: "Auto Scaling group (instance refresh, scaling)" },
+      db_secret_arn: {
+        value: foundation.dbSecretArn,
+        description: "RDS-managed secret with the DB user's password",
+      },
+      asg_name: {
+        value: fleet.autoScalingGroupName,
+        description: "Auto Scaling group (instance refresh, scaling)",
+      },
     };
     for (const [id, output] of Object.entries(outputs)) {
       new TerraformOutput(this, id, output).overrideLogicalId(id);
@@ -114,7 +134,9 @@ export class AppStack extends TerraformStack {
   private imageId(config: EnvironmentConfig, options: StackOptions): string {
     if (config.ami.source === "id") return config.ami.id;
     if (options.offline) {
-      throw new Error(`ami: environment ${config.name} looks up the newest tagged AMI, which needs AWS; the offline plan needs an explicit id (set BOOKSTORE_AMI_ID=ami-...)`);
+      throw new Error(
+        `ami: environment ${config.name} looks up the newest tagged AMI, which needs AWS; the offline plan needs an explicit id (set BOOKSTORE_AMI_ID=ami-...)`,
+      );
     }
     // The newest image the Packer build tagged App=bookstore in this account.
     return new DataAwsAmi(this, "bookstore-ami", {

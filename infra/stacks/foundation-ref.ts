@@ -1,6 +1,12 @@
 import type { Construct } from "constructs";
 import { fileURLToPath } from "node:url";
-import { AssetType, DataTerraformRemoteStateLocal, DataTerraformRemoteStateS3, TerraformAsset, type TerraformRemoteState } from "cdktf";
+import {
+  AssetType,
+  DataTerraformRemoteStateLocal,
+  DataTerraformRemoteStateS3,
+  TerraformAsset,
+  type TerraformRemoteState,
+} from "cdktf";
 import type { EnvironmentConfig } from "../config.js";
 import { FOUNDATION_OUTPUTS, foundationStackName } from "../lib/naming.js";
 import { localStatePath, s3StateKey, type StackOptions } from "./common.js";
@@ -32,7 +38,8 @@ export interface FoundationRef {
 export function offlineFoundationOutputs(config: EnvironmentConfig): Record<string, unknown> {
   const account = "000000000000";
   const n = config.availabilityZones.length;
-  const ids = (prefix: string, start: number) => Array.from({ length: n }, (_, i) => `${prefix}-0${(start + i).toString(16).padStart(16, "0")}`);
+  const ids = (prefix: string, start: number) =>
+    Array.from({ length: n }, (_, i) => `${prefix}-0${(start + i).toString(16).padStart(16, "0")}`);
   const o = FOUNDATION_OUTPUTS;
   return {
     [o.vpcId]: "vpc-00000000000000001",
@@ -58,7 +65,11 @@ export function offlineFoundationOutputs(config: EnvironmentConfig): Record<stri
 }
 
 /** Reads the foundation stack's outputs from wherever its state lives (S3, local, or offline placeholders). */
-export function foundationRef(scope: Construct, config: EnvironmentConfig, options: StackOptions): FoundationRef {
+export function foundationRef(
+  scope: Construct,
+  config: EnvironmentConfig,
+  options: StackOptions,
+): FoundationRef {
   const name = foundationStackName(config.name);
   let state: TerraformRemoteState;
   if (options.offline) {

@@ -7,7 +7,12 @@ import { Network } from "../constructs/network.js";
 import { SecurityGroups } from "../constructs/security-groups.js";
 import { SessionSecret } from "../constructs/session-secret.js";
 import { SharedStorage } from "../constructs/shared-storage.js";
-import { FOUNDATION_OUTPUTS, type FoundationOutputKey, foundationStackName, resourcePrefix } from "../lib/naming.js";
+import {
+  FOUNDATION_OUTPUTS,
+  type FoundationOutputKey,
+  foundationStackName,
+  resourcePrefix,
+} from "../lib/naming.js";
 import { awsProvider, configureBackend, type StackOptions } from "./common.js";
 
 /**
@@ -31,7 +36,10 @@ export class FoundationStack extends TerraformStack {
       natGateways: config.natGateways,
       logRetentionDays: config.logRetentionDays,
     });
-    const groups = new SecurityGroups(this, "security-groups", { namePrefix, vpcId: network.vpcId });
+    const groups = new SecurityGroups(this, "security-groups", {
+      namePrefix,
+      vpcId: network.vpcId,
+    });
     const database = new Database(this, "database", {
       namePrefix,
       config: config.database,
@@ -44,8 +52,14 @@ export class FoundationStack extends TerraformStack {
       subnetIds: network.privateSubnetIds,
       securityGroupId: groups.efsId,
     });
-    const logs = new LogGroups(this, "log-groups", { environment: config.name, retentionDays: config.logRetentionDays });
-    const sessionSecret = new SessionSecret(this, "session-secret", { environment: config.name, namePrefix });
+    const logs = new LogGroups(this, "log-groups", {
+      environment: config.name,
+      retentionDays: config.logRetentionDays,
+    });
+    const sessionSecret = new SessionSecret(this, "session-secret", {
+      environment: config.name,
+      namePrefix,
+    });
 
     const values: Record<FoundationOutputKey, string | string[] | number> = {
       vpcId: network.vpcId,
@@ -68,9 +82,15 @@ export class FoundationStack extends TerraformStack {
       appLogGroupName: logs.appLogGroupName,
       syslogLogGroupName: logs.syslogLogGroupName,
     };
-    for (const [key, value] of Object.entries(values) as [FoundationOutputKey, string | string[] | number][]) {
+    for (const [key, value] of Object.entries(values) as [
+      FoundationOutputKey,
+      string | string[] | number,
+    ][]) {
       const outputName = FOUNDATION_OUTPUTS[key];
-      new TerraformOutput(this, outputName, { value, description: `foundation: ${key}` }).overrideLogicalId(outputName);
+      new TerraformOutput(this, outputName, {
+        value,
+        description: `foundation: ${key}`,
+      }).overrideLogicalId(outputName);
     }
   }
 }

@@ -34,7 +34,11 @@ class FakeSecretsManager {
           res.writeHead(status, { "content-type": "application/x-amz-json-1.1" });
           res.end(JSON.stringify(payload));
         };
-        if (req.method !== "POST" || req.url !== "/" || !String(req.headers["content-type"]).startsWith("application/x-amz-json-1.1")) {
+        if (
+          req.method !== "POST" ||
+          req.url !== "/" ||
+          !String(req.headers["content-type"]).startsWith("application/x-amz-json-1.1")
+        ) {
           return reply(400, { __type: "SerializationException", message: "bad request" });
         }
         const { SecretId } = JSON.parse(body) as { SecretId: string };
@@ -44,7 +48,10 @@ class FakeSecretsManager {
         }
         const value = this.secrets.get(SecretId);
         if (value === undefined) {
-          return reply(400, { __type: "ResourceNotFoundException", message: "Secrets Manager can't find the specified secret." });
+          return reply(400, {
+            __type: "ResourceNotFoundException",
+            message: "Secrets Manager can't find the specified secret.",
+          });
         }
         reply(200, {
           ARN: SecretId,
@@ -96,28 +103,39 @@ describe("reading secrets through the real SDK", () => {
   it("returns the current string value of a secret", async () => {
     fake.secrets.set(arn("plain"), "hello");
     await expect(readSecretString(arn("plain"), { client })).resolves.toBe("hello");
-    expect(fake.requests.at(-1)).toEqual({ target: "secretsmanager.GetSecretValue", secretId: arn("plain") });
+    expect(fake.requests.at(-1)).toEqual({
+      target: "secretsmanager.GetSecretValue",
+      secretId: arn("plain"),
+    });
   });
 
   it("surfaces Secrets Manager's not-found error", async () => {
-    await expect(readSecretString(arn("missing"), { client })).rejects.toMatchObject({ name: "ResourceNotFoundException" });
+    await expect(readSecretString(arn("missing"), { client })).rejects.toMatchObject({
+      name: "ResourceNotFoundException",
+    });
   });
 
   it("reads SESSION_SECRET from the JSON the infra stores", async () => {
     const value = randomBytes(32).toString("hex");
     fake.secrets.set(arn("session"), JSON.stringify({ SESSION_SECRET: value }));
-    await expect(resolveSessionSecret(arn("session"), { region, endpoint: fake.endpoint })).resolves.toBe(value);
+    await expect(
+      resolveSessionSecret(arn("session"), { region, endpoint: fake.endpoint }),
+    ).resolves.toBe(value);
   });
 
   it("refuses a session secret that is not the expected JSON, without echoing it", async () => {
     fake.secrets.set(arn("session-plain"), "not-json-but-a-long-enough-secret-value");
-    const error = await resolveSessionSecret(arn("session-plain"), { client }).catch((e: unknown) => e as Error);
+    const error = await resolveSessionSecret(arn("session-plain"), { client }).catch(
+      (e: unknown) => e as Error,
+    );
     expect(error).toBeInstanceOf(Error);
     expect((error as Error).message).toContain("not a JSON object");
     expect((error as Error).message).not.toContain("long-enough");
 
     fake.secrets.set(arn("session-short"), JSON.stringify({ SESSION_SECRET: "short" }));
-    await expect(resolveSessionSecret(arn("session-short"), { client })).rejects.toThrow(/at least 32 characters/);
+    await expect(resolveSessionSecret(arn("session-short"), { client })).rejects.toThrow(
+      /at least 32 characters/,
+    );
   });
 });
 
@@ -126,21 +144,40 @@ describe("MySQL connection settings from the RDS-managed secret", () => {
     const secretArn = arn("rds-cache");
     fake.secrets.set(secretArn, JSON.stringify({ username: "bookstore", password: "first" }));
     const connection = mysqlConnectionFromSecret({
-      secretArn, host: "db.internal", port: 3306, database: "bookstore", ssl: { ca: "PEM" }, region, endpoint: fake.endpoint,
+      secretArn,
+      host: "db.internal",
+      port: 3306,
+      database: "bookstore",
+      ssl: { ca: "PEM" },
+      region,
+      endpoint: fake.endpoint,
     });
 
     const first = await connection();
-    expect(first).toMatchObject({ host: "db.internal", port: 3306, database: "bookstore", user: "bookstore", password: "first", ssl: { ca: "PEM" } });
+    expect(first).toMatchObject({
+      host: "db.internal",
+      port: 3306,
+      database: "bookstore",
+      user: "bookstore",
+      password: "first",
+      ssl: { ca: "PEM" },
+    });
     const expired = first.expirationChecker as () => boolean;
     expect(expired()).toBe(false);
     await connection();
     expect(fake.fetchesOf(secretArn)).toBe(1);
 
-    expect(connection.handleConnectionError(Object.assign(new Error("timeout"), { code: "ETIMEDOUT" }))).toBe(false);
+    expect(
+      connection.handleConnectionError(Object.assign(new Error("timeout"), { code: "ETIMEDOUT" })),
+    ).toBe(false);
     expect(expired()).toBe(false);
 
     fake.secrets.set(secretArn, JSON.stringify({ username: "bookstore", password: "second" }));
-    expect(connection.handleConnectionError(Object.assign(new Error("denied"), { code: "ER_ACCESS_DENIED_ERROR", errno: 1045 }))).toBe(true);
+    expect(
+      connection.handleConnectionError(
+        Object.assign(new Error("denied"), { code: "ER_ACCESS_DENIED_ERROR", errno: 1045 }),
+      ),
+    ).toBe(true);
     expect(expired()).toBe(true);
     await expect(connection()).resolves.toMatchObject({ password: "second" });
     expect(fake.fetchesOf(secretArn)).toBe(2);
@@ -149,7 +186,14 @@ describe("MySQL connection settings from the RDS-managed secret", () => {
 
   it("shares one fetch between concurrent callers and retries after a failed fetch", async () => {
     const secretArn = arn("rds-concurrent");
-    const connection = mysqlConnectionFromSecret({ secretArn, host: "h", port: 3306, database: "d", region, endpoint: fake.endpoint });
+    const connection = mysqlConnectionFromSecret({
+      secretArn,
+      host: "h",
+      port: 3306,
+      database: "d",
+      region,
+      endpoint: fake.endpoint,
+    });
     await expect(connection()).rejects.toMatchObject({ name: "ResourceNotFoundException" });
     fake.secrets.set(secretArn, JSON.stringify({ username: "u", password: "p" }));
     const results = await Promise.all([connection(), connection(), connection()]);
@@ -167,15 +211,22 @@ describe("MySQL connection settings from the RDS-managed secret", () => {
 
 /** Admin connection to the local MariaDB, or undefined when it does not answer. */
 async function connectMariaDb(): Promise<Knex | undefined> {
-  const admin = knex({ client: "mysql2", connection: { host: "127.0.0.1", port: 3306, user: "root", password: "", connectTimeout: 3000 }, pool: { min: 0, max: 2 } });
+  const admin = knex({
+    client: "mysql2",
+    connection: { host: "127.0.0.1", port: 3306, user: "root", password: "", connectTimeout: 3000 },
+    pool: { min: 0, max: 2 },
+  });
   try {
     await admin.raw("select 1");
     return admin;
   } catch (error) {
     await admin.destroy();
     const why = error instanceof Error ? error.message : String(error);
-    if (process.env.CI === "true") throw new Error(`MariaDB at 127.0.0.1:3306 is required under CI=true: ${why}`);
-    console.warn(`\n[aws-secrets.test] SKIPPING the password rotation test: MariaDB at 127.0.0.1:3306 does not answer (${why})\n`);
+    if (process.env.CI === "true")
+      throw new Error(`MariaDB at 127.0.0.1:3306 is required under CI=true: ${why}`);
+    console.warn(
+      `\n[aws-secrets.test] SKIPPING the password rotation test: MariaDB at 127.0.0.1:3306 does not answer (${why})\n`,
+    );
     return undefined;
   }
 }
@@ -204,47 +255,74 @@ describe("password rotation against a real MariaDB", async () => {
     await admin.destroy();
   });
 
-  it.skipIf(!admin)("a connection refused with 1045 after rotation makes knex fetch the new password", async () => {
-    fake.secrets.set(secretArn, JSON.stringify({ username: user, password: passwords[0] }));
-    const connection = mysqlConnectionFromSecret({ secretArn, host: "127.0.0.1", port: 3306, database, region, endpoint: fake.endpoint });
+  it.skipIf(!admin)(
+    "a connection refused with 1045 after rotation makes knex fetch the new password",
+    async () => {
+      fake.secrets.set(secretArn, JSON.stringify({ username: user, password: passwords[0] }));
+      const connection = mysqlConnectionFromSecret({
+        secretArn,
+        host: "127.0.0.1",
+        port: 3306,
+        database,
+        region,
+        endpoint: fake.endpoint,
+      });
 
-    // Before rotation: the pool connects with the first password.
-    const before = knex({ client: "mysql2", connection, pool: { min: 0, max: 1 } });
-    refreshOnAccessDenied(before, connection);
-    await expect(before.raw("select current_user() as who")).resolves.toBeDefined();
-    await before.destroy();
-    expect(fake.fetchesOf(secretArn)).toBe(1);
+      // Before rotation: the pool connects with the first password.
+      const before = knex({ client: "mysql2", connection, pool: { min: 0, max: 1 } });
+      refreshOnAccessDenied(before, connection);
+      await expect(before.raw("select current_user() as who")).resolves.toBeDefined();
+      await before.destroy();
+      expect(fake.fetchesOf(secretArn)).toBe(1);
 
-    // RDS rotates: the database and the secret change, our cache still holds the old password.
-    for (const host of ["%", "localhost"]) await admin!.raw(`alter user ?@? identified by ?`, [user, host, passwords[1]]);
-    fake.secrets.set(secretArn, JSON.stringify({ username: user, password: passwords[1] }));
+      // RDS rotates: the database and the secret change, our cache still holds the old password.
+      for (const host of ["%", "localhost"])
+        await admin!.raw(`alter user ?@? identified by ?`, [user, host, passwords[1]]);
+      fake.secrets.set(secretArn, JSON.stringify({ username: user, password: passwords[1] }));
 
-    // Default pool settings: the first query is refused (1045), which invalidates the cache...
-    const after = knex({ client: "mysql2", connection, pool: { min: 0, max: 2 } });
-    refreshOnAccessDenied(after, connection);
-    const refused = await after.raw("select 1").catch((e: unknown) => e);
-    expect(isAccessDeniedError(refused)).toBe(true);
-    // ...and the next one connects with the refreshed secret.
-    const [rows] = (await after.raw("select database() as db")) as [{ db: string }[]];
-    expect(rows[0].db).toBe(database);
-    expect(fake.fetchesOf(secretArn)).toBe(2);
-    await after.destroy();
-  });
+      // Default pool settings: the first query is refused (1045), which invalidates the cache...
+      const after = knex({ client: "mysql2", connection, pool: { min: 0, max: 2 } });
+      refreshOnAccessDenied(after, connection);
+      const refused = await after.raw("select 1").catch((e: unknown) => e);
+      expect(isAccessDeniedError(refused)).toBe(true);
+      // ...and the next one connects with the refreshed secret.
+      const [rows] = (await after.raw("select database() as db")) as [{ db: string }[]];
+      expect(rows[0].db).toBe(database);
+      expect(fake.fetchesOf(secretArn)).toBe(2);
+      await after.destroy();
+    },
+  );
 
-  it.skipIf(!admin)("with propagateCreateError off, the pool retries and the query itself succeeds", async () => {
-    const rotated = mysqlConnectionFromSecret({ secretArn, host: "127.0.0.1", port: 3306, database, region, endpoint: fake.endpoint });
-    // This provider caches the current password; rotate once more behind its back.
-    fake.secrets.set(secretArn, JSON.stringify({ username: user, password: passwords[1] }));
-    await rotated();
-    const third = randomBytes(12).toString("hex");
-    for (const host of ["%", "localhost"]) await admin!.raw(`alter user ?@? identified by ?`, [user, host, third]);
-    fake.secrets.set(secretArn, JSON.stringify({ username: user, password: third }));
+  it.skipIf(!admin)(
+    "with propagateCreateError off, the pool retries and the query itself succeeds",
+    async () => {
+      const rotated = mysqlConnectionFromSecret({
+        secretArn,
+        host: "127.0.0.1",
+        port: 3306,
+        database,
+        region,
+        endpoint: fake.endpoint,
+      });
+      // This provider caches the current password; rotate once more behind its back.
+      fake.secrets.set(secretArn, JSON.stringify({ username: user, password: passwords[1] }));
+      await rotated();
+      const third = randomBytes(12).toString("hex");
+      for (const host of ["%", "localhost"])
+        await admin!.raw(`alter user ?@? identified by ?`, [user, host, third]);
+      fake.secrets.set(secretArn, JSON.stringify({ username: user, password: third }));
 
-    const db = knex({ client: "mysql2", connection: rotated, pool: { min: 0, max: 1, propagateCreateError: false }, acquireConnectionTimeout: 10_000 });
-    refreshOnAccessDenied(db, rotated);
-    const [rows] = (await db.raw("select 1 as ok")) as [{ ok: number }[]];
-    expect(rows[0].ok).toBe(1);
-    expect(rotated.fetchCount).toBe(2);
-    await db.destroy();
-  });
+      const db = knex({
+        client: "mysql2",
+        connection: rotated,
+        pool: { min: 0, max: 1, propagateCreateError: false },
+        acquireConnectionTimeout: 10_000,
+      });
+      refreshOnAccessDenied(db, rotated);
+      const [rows] = (await db.raw("select 1 as ok")) as [{ ok: number }[]];
+      expect(rows[0].ok).toBe(1);
+      expect(rotated.fetchCount).toBe(2);
+      await db.destroy();
+    },
+  );
 });
