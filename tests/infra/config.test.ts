@@ -1,0 +1,150 @@
+import { App } from "cdktf";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { addEnvironment } from "../../infra/build.js";
+import { ConfigError, type EnvironmentConfig, validateConfig } from "../../infra/config.js";
+import { environments } from "../../infra/environments/index.js";
+import { cidrSubnet, subnetPlan } from "../../infra/lib/cidr.js";
+
+const base = environments.staging;
+
+/** The messages validateConfig gives for `config` (empty when valid). */
+function problemsOf(config: EnvironmentConfig): string[] {
+  try {
+    validateConfig(config);
+    return [];
+  } catch (error) {
+    if (error instanceof ConfigError) return [...error.problems];
+    throw error;
+  }
+}
+
+describe("the shipped environments", () => {
+  it.each(Object.keys(environments))("%s is valid", (name) => {
+    expect(problemsOf(environments[name])).toEqual([]);
+  });
+});
+
+describe("a bad config stops synth with a message naming the field", () => {
+  const cases: [string, Partial<EnvironmentConfig>, RegExp][] = [
+    [
+      "min above max",
+      { app: { ...base.app, minSize: 5, desiredCapacity: 5, maxSize: 3 } },
+      /^app\.minSize: \(5\) must not exceed app\.maxSize \(3\)/,
+    ],
+    [
+      "desired outside min..max",
+      { app: { ...base.app, desiredCapacity: 9 } },
+      /^app\.desiredCapacity: \(9\) must be between/,
+    ],
+    [
+      "a single availability zone",
+      { availabilityZones: ["us-east-1a"] },
+      /^availabilityZones: needs at least 2 availability zones/,
+    ],
+    [
+      "a zone of another region",
+      { availabilityZones: ["us-east-1a", "eu-west-1b"] },
+      /^availabilityZones: "eu-west-1b" is not a zone of region us-east-1/,
+    ],
+    [
+      "a domain without zone or certificate",
+      { certificateArn: undefined, hostedZoneId: undefined },
+      /^domainName: "staging\.shop\.example\.com" needs hostedZoneId .* or certificateArn/,
+    ],
+    [
+      "no domain, no certificate, no dev mode",
+      { domainName: undefined, certificateArn: undefined },
+      /^certificateArn: is required without domainName .*devModeHttpOnly/,
+    ],
+    [
+      "dev mode with a certificate",
+      { devModeHttpOnly: true },
+      /^devModeHttpOnly: cannot be combined/,
+    ],
+    [
+      "a malformed CIDR",
+      { vpcCidr: "10.0.0.300/16" },
+      /^vpcCidr: "10\.0\.0\.300\/16" is not a valid IPv4 network/,
+    ],
+    [
+      "a CIDR with host bits",
+      { vpcCidr: "10.0.0.1/16" },
+      /^vpcCidr: .* is not a valid IPv4 network/,
+    ],
+    ["a CIDR too large for AWS", { vpcCidr: "10.0.0.0/8" }, /^vpcCidr: prefix \/8 is out of range/],
+    [
+      "a short backup retention",
+      { database: { ...base.database, backupRetentionDays: 1 } },
+      /^database\.backupRetentionDays: must be between 7 and 35 days/,
+    ],
+    [
+      "a malformed AMI id",
+      { ami: { source: "id", id: "ami-xyz" } },
+      /^ami\.id: "ami-xyz" is not an AMI id/,
+    ],
+    [
+      "an invalid log retention",
+      { logRetentionDays: 10 },
+      /^logRetentionDays: 10 is not a CloudWatch retention value/,
+    ],
+    ["a bad alarm e-mail", { alarmEmail: "ops" }, /^alarmEmail: "ops" is not an e-mail address/],
+    [
+      "a reserved DB user",
+      { database: { ...base.database, username: "admin" } },
+      /^database\.username: "admin"/,
+    ],
+  ];
+
+  it.each(cases)("%s", (_label, change, message) => {
+    const problems = problemsOf({ ...base, ...change });
+    expect(
+      problems.some((p) => message.test(p)),
+      `got: ${problems.join(" | ")}`,
+    ).toBe(true);
+  });
+
+  it("reports every problem at once and names the environment", () => {
+    const error = (() => {
+      try {
+        validateConfig({ ...base, vpcCidr: "nope", availabilityZones: ["us-east-1a"] });
+      } catch (e) {
+        return e as ConfigError;
+      }
+    })();
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error!.message).toContain('environment "staging"');
+    expect(error!.problems).toHaveLength(2);
+  });
+
+  const outdir = mkdtempSync(join(tmpdir(), "bookstore-infra-config-"));
+  afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+  it("addEnvironment refuses to build stacks from an invalid config", () => {
+    const app = new App({ outdir });
+    expect(() => addEnvironment(app, { ...base, app: { ...base.app, minSize: 9 } })).toThrow(
+      /app\.minSize/,
+    );
+    expect(app.node.children).toHaveLength(0);
+  });
+
+  it("the offline plan needs an explicit AMI id", () => {
+    const app = new App({ outdir });
+    expect(() =>
+      addEnvironment(app, { ...base, ami: { source: "latest-tagged" } }, { offline: true }),
+    ).toThrow(/^ami: .*BOOKSTORE_AMI_ID/);
+  });
+});
+
+describe("the subnet plan", () => {
+  it("carves public, private and database subnets per AZ out of the VPC", () => {
+    expect(subnetPlan("10.30.0.0/16", 2)).toEqual({
+      public: ["10.30.0.0/20", "10.30.16.0/20"],
+      private: ["10.30.64.0/20", "10.30.80.0/20"],
+      database: ["10.30.128.0/20", "10.30.144.0/20"],
+    });
+    expect(cidrSubnet("10.0.4.0/22", 4, 15)).toBe("10.0.7.192/26");
+  });
+});

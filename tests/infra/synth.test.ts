@@ -1,0 +1,274 @@
+/** Structure of each synthesized stack, per environment. */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ENV_FILE_KEYS } from "../../infra/constructs/user-data.js";
+import type { EnvironmentConfig } from "../../infra/config.js";
+import { environments } from "../../infra/environments/index.js";
+import { FOUNDATION_OUTPUTS } from "../../infra/lib/naming.js";
+import {
+  type Block,
+  ofType,
+  only,
+  PLAN_AMI,
+  referenced,
+  type Synthesized,
+  synthEnvironment,
+} from "./helpers.js";
+
+const devMode: EnvironmentConfig = {
+  ...environments.staging,
+  name: "dev",
+  domainName: undefined,
+  certificateArn: undefined,
+  devModeHttpOnly: true,
+};
+
+const decodeUserData = (launchTemplate: Block) => {
+  const match = /^\$\{base64encode\("([\s\S]*)"\)\}$/.exec(String(launchTemplate.user_data));
+  if (!match)
+    throw new Error(
+      `user_data is not base64encode("..."): ${String(launchTemplate.user_data).slice(0, 80)}`,
+    );
+  return JSON.parse(`"${match[1]}"`) as string;
+};
+
+describe.each(Object.values(environments).map((c) => [c.name, c] as const))(
+  "%s",
+  (_name, config) => {
+    let synth: Synthesized;
+    beforeAll(() => {
+      synth = synthEnvironment(config, { amiId: PLAN_AMI });
+    });
+    afterAll(() => synth.cleanup());
+
+    describe("foundation stack", () => {
+      it("has public, private and database subnets in every AZ", () => {
+        const subnets = ofType(synth.foundation, "aws_subnet").map((s) => s.body);
+        for (const tier of ["public", "private", "database"]) {
+          const azs = subnets
+            .filter((s) => (s.tags as Block).Tier === tier)
+            .map((s) => s.availability_zone);
+          expect(azs.sort(), tier).toEqual([...config.availabilityZones].sort());
+        }
+      });
+
+      it("has as many NAT gateways as the NAT strategy says", () => {
+        const expected = config.natGateways === "single" ? 1 : config.availabilityZones.length;
+        expect(ofType(synth.foundation, "aws_nat_gateway")).toHaveLength(expected);
+      });
+
+      it("runs MySQL 8.0 sized from the config", () => {
+        const db = only(synth.foundation, "aws_db_instance");
+        expect(db).toMatchObject({
+          engine: "mysql",
+          engine_version: "8.0",
+          instance_class: config.database.instanceClass,
+          allocated_storage: config.database.allocatedStorageGiB,
+          max_allocated_storage: config.database.maxAllocatedStorageGiB,
+          multi_az: config.database.multiAz,
+          backup_retention_period: config.database.backupRetentionDays,
+          db_name: config.database.databaseName,
+          username: config.database.username,
+        });
+      });
+
+      it("creates the log groups the image's CloudWatch agent writes to", () => {
+        const names = ofType(synth.foundation, "aws_cloudwatch_log_group").map((g) => g.body.name);
+        expect(names).toEqual(
+          expect.arrayContaining([
+            `/bookstore/${config.name}/app`,
+            `/bookstore/${config.name}/syslog`,
+          ]),
+        );
+      });
+
+      it("exports every output the app stack reads", () => {
+        expect(Object.keys(synth.foundation.json.output ?? {}).sort()).toEqual(
+          Object.values(FOUNDATION_OUTPUTS).sort(),
+        );
+      });
+    });
+
+    describe("app stack", () => {
+      it("sizes the Auto Scaling group from the config and follows the template's latest version", () => {
+        const asg = only(synth.app, "aws_autoscaling_group");
+        expect(asg).toMatchObject({
+          min_size: config.app.minSize,
+          max_size: config.app.maxSize,
+          desired_capacity: config.app.desiredCapacity,
+        });
+        expect((asg.launch_template as Block).version).toMatch(
+          /^\$\{aws_launch_template\.[^.]+\.latest_version\}$/,
+        );
+      });
+
+      it("tracks CPU and requests per target", () => {
+        const metrics = ofType(synth.app, "aws_autoscaling_policy").map(
+          (p) =>
+            (
+              (p.body.target_tracking_configuration as Block)
+                .predefined_metric_specification as Block
+            ).predefined_metric_type,
+        );
+        expect(metrics.sort()).toEqual(["ALBRequestCountPerTarget", "ASGAverageCPUUtilization"]);
+      });
+
+      it("boots the pinned AMI with user data that writes exactly the contract's environment keys", () => {
+        const lt = only(synth.app, "aws_launch_template");
+        expect(lt.image_id).toBe(PLAN_AMI);
+        expect(lt.instance_type).toBe(config.app.instanceType);
+        const script = decodeUserData(lt);
+        const body = /<<'BOOKSTORE_ENV'\n([\s\S]*?)\nBOOKSTORE_ENV\n/.exec(script)![1];
+        const env = Object.fromEntries(
+          body
+            .split("\n")
+            .map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]),
+        );
+        expect(Object.keys(env)).toEqual([...ENV_FILE_KEYS]);
+        expect(env).toMatchObject({
+          NODE_ENV: "production",
+          PORT: "3000",
+          BOOKSTORE_ENVIRONMENT: config.name,
+          AWS_REGION: config.region,
+          DB_PORT: "3306",
+          DB_SSL_CA: "/etc/bookstore/rds-global-bundle.pem",
+          UPLOADS_DIR: "/mnt/efs/uploads",
+          TRUST_PROXY: "1",
+          LOG_LEVEL: "info",
+          DB_HOST: "${data.terraform_remote_state.foundation.outputs.db_address}",
+          DATABASE_SECRET_ARN: "${data.terraform_remote_state.foundation.outputs.db_secret_arn}",
+          SESSION_SECRET_ARN:
+            "${data.terraform_remote_state.foundation.outputs.session_secret_arn}",
+        });
+        expect(script).toContain("chmod 0640 /etc/bookstore/bookstore.env.new");
+        expect(script).toContain("chown root:bookstore /etc/bookstore/bookstore.env.new");
+        expect(script).toContain(
+          "systemctl restart bookstore-cloudwatch.service bookstore.service",
+        );
+      });
+
+      it("serves HTTPS with the configured certificate and redirects HTTP", () => {
+        const listeners = ofType(synth.app, "aws_lb_listener").map((l) => l.body);
+        expect(listeners.map((l) => l.port).sort()).toEqual([443, 80]);
+        const https = listeners.find((l) => l.port === 443)!;
+        if (config.certificateArn) expect(https.certificate_arn).toBe(config.certificateArn);
+        else
+          expect(referenced(synth.app, https.certificate_arn)?.type).toBe(
+            "aws_acm_certificate_validation",
+          );
+      });
+
+      it("has the outputs operators need", () => {
+        expect(Object.keys(synth.app.json.output ?? {}).sort()).toEqual([
+          "alb_dns_name",
+          "asg_name",
+          "db_endpoint",
+          "db_secret_arn",
+          "efs_access_point_id",
+          "efs_file_system_id",
+          "site_url",
+        ]);
+        expect(synth.app.json.output!.site_url.value).toBe(`https://${config.domainName}`);
+      });
+
+      it("reads the foundation from the same backend the foundation writes to", () => {
+        const remote = synth.app.json.data!.terraform_remote_state.foundation;
+        const backend = synth.foundation.json.terraform!.backend!;
+        if (config.stateBackend) {
+          expect(backend.s3).toMatchObject({
+            bucket: config.stateBackend.bucket,
+            key: remote.config && (remote.config as Block).key,
+            use_lockfile: true,
+            encrypt: true,
+          });
+          expect(remote.backend).toBe("s3");
+        } else {
+          expect(backend.local).toMatchObject({
+            path: `../../../terraform.foundation-${config.name}.tfstate`,
+          });
+          expect(remote).toMatchObject({
+            backend: "local",
+            config: { path: (backend.local as Block).path },
+          });
+        }
+      });
+    });
+  },
+);
+
+describe("Route 53 and the ACM DNS validation when a hosted zone is given", () => {
+  let synth: Synthesized;
+  beforeAll(() => {
+    synth = synthEnvironment(environments.production, { amiId: PLAN_AMI });
+  });
+  afterAll(() => synth.cleanup());
+
+  it("validates the certificate with Route 53 records and adds an alias to the ALB", () => {
+    const records = ofType(synth.app, "aws_route53_record").map((r) => r.body);
+    expect(
+      records.some((r) => r.for_each && r.zone_id === environments.production.hostedZoneId),
+    ).toBe(true);
+    const alias = records.find((r) => r.alias)!;
+    expect(alias).toMatchObject({
+      name: environments.production.domainName,
+      type: "A",
+      zone_id: environments.production.hostedZoneId,
+    });
+  });
+});
+
+describe("the latest tagged AMI, for real deploys", () => {
+  let synth: Synthesized;
+  beforeAll(() => {
+    synth = synthEnvironment({ ...environments.staging, ami: { source: "latest-tagged" } });
+  });
+  afterAll(() => synth.cleanup());
+
+  it("looks up the newest AMI of this account tagged App=bookstore", () => {
+    const ami = Object.values(synth.app.json.data!.aws_ami)[0];
+    expect(ami).toMatchObject({
+      most_recent: true,
+      owners: ["self"],
+      filter: expect.arrayContaining([{ name: "tag:App", values: ["bookstore"] }]),
+    });
+    expect(only(synth.app, "aws_launch_template").image_id).toMatch(/^\$\{data\.aws_ami\./);
+  });
+});
+
+describe("dev mode (plain HTTP, no certificate)", () => {
+  let synth: Synthesized;
+  beforeAll(() => {
+    synth = synthEnvironment(devMode, { amiId: PLAN_AMI });
+  });
+  afterAll(() => synth.cleanup());
+
+  it("has a single HTTP listener forwarding to the app and an http:// site URL", () => {
+    const listener = only(synth.app, "aws_lb_listener");
+    expect(listener).toMatchObject({ port: 80, protocol: "HTTP" });
+    expect((listener.default_action as Block[])[0].type).toBe("forward");
+    expect(ofType(synth.app, "aws_acm_certificate")).toHaveLength(0);
+    expect(synth.app.json.output!.site_url.value).toMatch(/^http:\/\/\$\{aws_lb\./);
+  });
+});
+
+describe("offline mode", () => {
+  let synth: Synthesized;
+  beforeAll(() => {
+    synth = synthEnvironment(environments.production, { amiId: PLAN_AMI, offline: true });
+  });
+  afterAll(() => synth.cleanup());
+
+  it("skips credential checks, keeps state local and gives the remote state placeholder outputs", () => {
+    const provider = synth.app.json.provider!.aws[0];
+    expect(provider).toMatchObject({
+      skip_credentials_validation: true,
+      skip_requesting_account_id: true,
+      skip_metadata_api_check: "true",
+    });
+    expect(synth.foundation.json.terraform!.backend).toHaveProperty("local");
+    const remote = synth.app.json.data!.terraform_remote_state.foundation;
+    expect(remote.defaults).toHaveProperty("private_subnet_ids");
+    expect(String((remote.config as Block).path)).toMatch(
+      /^assets\/.*empty-foundation-state\.json$/,
+    );
+  });
+});
