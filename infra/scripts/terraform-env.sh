@@ -1,7 +1,8 @@
 # Sourced by validate.sh and plan.sh: an offline, reproducible Terraform.
 # shellcheck shell=bash
 
-readonly INFRA_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+INFRA_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+readonly INFRA_DIR
 readonly TERRAFORM="${TERRAFORM:-terraform}"
 readonly TF_PLUGIN_MIRROR="${TF_PLUGIN_MIRROR:-/opt/tf-plugins}"
 
