@@ -1,17 +1,8 @@
 import type { LinksFunction } from "@remix-run/node";
-import {
-  isRouteErrorResponse,
-  Links,
-  Meta,
-  Outlet,
-  Scripts,
-  ScrollRestoration,
-  useNavigation,
-  useRouteError,
-} from "@remix-run/react";
+import { Links, Meta, Outlet, Scripts, ScrollRestoration, useNavigation } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { SiteFooter, SiteHeader } from "~/components/layout";
-import { StatusPage } from "~/components/status-page";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { useNonce } from "~/lib/nonce";
 import styles from "~/styles/app.css";
 
@@ -56,31 +47,5 @@ export default function App() {
 }
 
 export function ErrorBoundary() {
-  const error = useRouteError();
-  if (isRouteErrorResponse(error)) {
-    if (error.status === 404) {
-      return (
-        <StatusPage status={404} title="Page not found">
-          We could not find that page. It may have moved, or the address may be mistyped.
-        </StatusPage>
-      );
-    }
-    const message =
-      typeof error.data === "object" && error.data && "message" in error.data
-        ? String(error.data.message)
-        : error.statusText;
-    return (
-      <StatusPage
-        status={error.status}
-        title={error.status < 500 ? "We could not do that" : "Something went wrong"}
-      >
-        {message}
-      </StatusPage>
-    );
-  }
-  return (
-    <StatusPage status={500} title="Something went wrong">
-      An unexpected error happened on our side. Please try again in a moment.
-    </StatusPage>
-  );
+  return <GeneralErrorBoundary />;
 }

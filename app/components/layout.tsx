@@ -5,7 +5,7 @@ export function SiteHeader() {
     <header className="site-header">
       <div className="site-header__inner">
         <Link to="/" className="brand" aria-label="Bookstore home">
-          <span aria-hidden="true">📚</span> Bookstore
+          <img src="/favicon.svg" alt="" width={28} height={28} /> Bookstore
         </Link>
         <SearchBox />
         <nav aria-label="Main">

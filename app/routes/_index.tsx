@@ -11,7 +11,7 @@ export const meta: MetaFunction = () => [
 
 export async function loader({ context }: LoaderFunctionArgs) {
   const [arrivals, genres] = await Promise.all([
-    newArrivals(context.db, 8),
+    newArrivals(context.db, 10),
     listGenres(context.db),
   ]);
   return { arrivals, genres };

@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { Availability, coverUrl } from "~/components/book-card";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { formatCents } from "~/lib/money";
 import { parseId } from "~/lib/params";
 import { findBook } from "~/services/catalog.server";
@@ -62,4 +63,8 @@ export default function BookPage() {
       </div>
     </article>
   );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary notFoundTitle="Book not found" />;
 }

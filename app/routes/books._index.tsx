@@ -3,6 +3,7 @@ import { data } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { BookGrid } from "~/components/book-card";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Pagination } from "~/components/pagination";
 import { MAX_QUERY_LENGTH, SORT_LABELS, SORTS } from "~/lib/catalog-options";
 import { listBooks, listGenres } from "~/services/catalog.server";
@@ -127,4 +128,8 @@ export default function Books() {
       <Pagination page={result.page} pageCount={result.pageCount} />
     </>
   );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
 }

@@ -123,7 +123,7 @@ describe.runIf(hasChromium).each([
   it("shows a real 404 page for a book that does not exist", async () => {
     const response = await page.goto("/books/99999999");
     expect(response?.status()).toBe(404);
-    expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe("Page not found");
+    expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe("Book not found");
   });
 
   it("raised no script errors or CSP violations", () => {

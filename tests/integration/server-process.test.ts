@@ -8,7 +8,10 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { createTestDatabase, enginesUnderTest } from "../helpers/databases";
 import { repoRoot } from "../helpers/server";
+
+const engines = await enginesUnderTest();
 
 const entry = path.join(repoRoot, "build", "server", "index.js");
 const running: ChildProcess[] = [];
@@ -87,6 +90,24 @@ describe("the production server process", () => {
     expect(await server.exited).toBe(0);
   });
 
+  it.runIf(engines.includes("mysql"))(
+    "never seeds demo data into a MySQL database by itself",
+    async () => {
+      const t = await createTestDatabase("mysql");
+      try {
+        const server = await startServer({ DATABASE_URL: t.url });
+        await waitUntilReady(server);
+        expect(await (await fetch(`${server.url}/books`)).text()).toContain("No books match.");
+        expect(server.output()).not.toContain("seeded");
+        server.child.kill("SIGTERM");
+        expect(await server.exited).toBe(0);
+        expect(await t.db("books").count({ n: "*" })).toEqual([{ n: 0 }]);
+      } finally {
+        await t.destroy();
+      }
+    },
+  );
+
   it("logs one JSON line per request with a request id and no cookies", async () => {
     const server = await startServer({});
     await waitUntilReady(server);
@@ -101,7 +122,13 @@ describe("the production server process", () => {
       .filter((line) => line.startsWith("{"))
       .map((line) => JSON.parse(line) as Record<string, unknown>);
     const request = lines.find((line) => line.requestId === "trace-42");
-    expect(request).toMatchObject({ method: "GET", path: "/books", status: 200, msg: "request" });
+    expect(request).toMatchObject({
+      level: "info",
+      method: "GET",
+      path: "/books",
+      status: 200,
+      msg: "request",
+    });
     expect(typeof request?.durationMs).toBe("number");
     expect(server.output()).not.toContain("top-secret");
   });
