@@ -64,6 +64,11 @@ git_revision() {
   fi
 }
 
+# Entries are dated to the commit, so the same commit packs to the same bytes.
+commit_time() {
+  git -C "${REPO_ROOT}" log -1 --format=%ct "$1" 2>/dev/null || printf '0'
+}
+
 ensure_build() {
   if [[ "${skip_build}" == false ]]; then
     (cd "${REPO_ROOT}" && npm run build)
@@ -100,7 +105,7 @@ main() {
     exit 65
   fi
   ensure_build
-  export SOURCE_DATE_EPOCH="${SOURCE_DATE_EPOCH:-$(git -C "${REPO_ROOT}" log -1 --format=%ct 2>/dev/null || echo 0)}"
+  export SOURCE_DATE_EPOCH="${SOURCE_DATE_EPOCH:-$(commit_time "${revision}")}"
   mkdir -p "${out_dir}"
   tarball="$(cd "${out_dir}" && pwd)/bookstore-${version}-${revision:0:12}.tgz"
   create_tarball "${version}" "${revision}" "${tarball}"

@@ -1,9 +1,9 @@
 /**
  * The release artifact end to end: `npm run package` (without rebuilding),
  * then the image's own install step (packer/scripts/install-release.sh)
- * against a temporary root, installing production dependencies offline from
- * the local npm cache; then migrate a fresh SQLite database, start the server
- * and wait until /readyz answers.
+ * against a temporary root, installing production dependencies from the local
+ * npm cache (--prefer-offline); then migrate a fresh SQLite database, start the
+ * server, wait until /readyz answers and stop it with SIGTERM.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import crypto from "node:crypto";
@@ -35,8 +35,8 @@ const version: string = JSON.parse(
 ).version;
 const owner = `${os.userInfo().uid}:${os.userInfo().gid}`;
 
-function packageInto(outDir: string): string {
-  const run = runScript(packageScript, {}, ["--skip-build", "--out-dir", outDir]);
+function packageInto(outDir: string, env: Record<string, string> = {}): string {
+  const run = runScript(packageScript, env, ["--skip-build", "--out-dir", outDir]);
   expect(run.status, run.stderr).toBe(0);
   return run.stdout.trim().split("\n").at(-1)!;
 }
@@ -47,8 +47,9 @@ function installInto(root: string, tarball: string, appVersion = version): Scrip
     RELEASE_TARBALL: tarball,
     APP_VERSION: appVersion,
     APP_OWNER: owner,
-    // Offline: production dependencies come from the local npm cache only.
-    npm_config_offline: "true",
+    // From the local npm cache; the registry only for what the cache lacks (this
+    // project's npm config omits resolved URLs, so a cold packument is fetched).
+    npm_config_prefer_offline: "true",
   });
 }
 
@@ -69,11 +70,19 @@ describe.runIf(buildExists || inCi)("release tarball", () => {
   let root: string;
   let current: string;
   let firstInstall: ScriptRun;
+  let revision: string;
+  let repacked: string;
 
   beforeAll(() => {
     expect(buildExists, "build/server/index.js (npm test builds first)").toBe(true);
     work = makeTempDir("release");
     tarball = packageInto(path.join(work, "dist"));
+    // Others may commit while this runs: compare with what was packed, not with HEAD now.
+    revision = spawnSync("tar", ["-xzOf", tarball, "./REVISION"], {
+      encoding: "utf8",
+    }).stdout.trim();
+    // Packed again at once, before anyone can rebuild build/ in this shared checkout.
+    repacked = packageInto(path.join(work, "dist-again"), { GIT_SHA: revision });
     root = path.join(work, "root");
     firstInstall = installInto(root, tarball);
     current = path.join(root, "opt/bookstore/current");
@@ -84,10 +93,9 @@ describe.runIf(buildExists || inCi)("release tarball", () => {
   });
 
   it("is named after the version and the commit, with a checksum beside it", () => {
-    const revision = spawnSync("git", ["rev-parse", "HEAD"], {
-      cwd: repoRoot,
-      encoding: "utf8",
-    }).stdout.trim();
+    expect(revision).toMatch(/^[0-9a-f]{40}$/);
+    const commit = spawnSync("git", ["cat-file", "-e", `${revision}^{commit}`], { cwd: repoRoot });
+    expect(commit.status, "REVISION is a commit of this repository").toBe(0);
     expect(path.basename(tarball)).toBe(`bookstore-${version}-${revision.slice(0, 12)}.tgz`);
     const [sum] = fs.readFileSync(`${tarball}.sha256`, "utf8").split(/\s+/);
     expect(sum).toBe(crypto.createHash("sha256").update(fs.readFileSync(tarball)).digest("hex"));
@@ -110,8 +118,8 @@ describe.runIf(buildExists || inCi)("release tarball", () => {
   });
 
   it("is reproducible: packing the same build again gives the same bytes", () => {
-    const again = packageInto(path.join(work, "dist-again"));
-    expect(fs.readFileSync(again).equals(fs.readFileSync(tarball))).toBe(true);
+    expect(path.basename(repacked)).toBe(path.basename(tarball));
+    expect(fs.readFileSync(repacked).equals(fs.readFileSync(tarball))).toBe(true);
   });
 
   it("installs under releases/<version> with production dependencies only", () => {
@@ -191,6 +199,10 @@ describe.runIf(buildExists || inCi)("release tarball", () => {
       server.stderr?.on("data", (chunk) => (output += chunk));
       let exited = false;
       server.once("exit", () => (exited = true));
+      server.once("error", (error) => {
+        exited = true;
+        output += String(error);
+      });
 
       const deadline = Date.now() + 60_000;
       let ready: Response | undefined;
