@@ -34,7 +34,7 @@ source "amazon-ebs" "bookstore" {
 
   source_ami_filter {
     filters = {
-      name                = "ubuntu/images/hvm-ssd/ubuntu-jammy-22.04-${var.architecture}-server-*"
+      name                = "ubuntu/images/hvm-ssd*/ubuntu-jammy-22.04-${var.architecture}-server-*"
       architecture        = var.architecture == "amd64" ? "x86_64" : "arm64"
       root-device-type    = "ebs"
       virtualization-type = "hvm"
@@ -71,8 +71,16 @@ source "amazon-ebs" "bookstore" {
   communicator = "ssh"
   ssh_username = "ubuntu"
   ssh_timeout  = "10m"
-  # The temporary security group admits SSH from this machine's address only.
+  # The temporary security group admits SSH from this machine's address only,
+  # and the build's key leaves the image with it.
   temporary_security_group_source_public_ip = true
+  ssh_clear_authorized_keys                 = true
+
+  # Encrypting a copy of the snapshot can take longer than the default wait.
+  aws_polling {
+    delay_seconds = 15
+    max_attempts  = 240
+  }
 
   tags            = local.image_tags
   snapshot_tags   = local.image_tags

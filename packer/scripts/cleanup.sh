@@ -15,12 +15,12 @@ ensure_package_caches_empty() {
   rm -rf /root/.npm /root/.cache
 }
 
-# Each instance gets its own machine id, host keys and cloud-init run.
+# Each instance gets its own machine id and a fresh cloud-init run, which also
+# regenerates the SSH host keys (Ubuntu's ssh_deletekeys). The keys stay until
+# then: Packer may still open connections after this script.
 ensure_instance_identity_cleared() {
   cloud-init clean --logs
   truncate -s 0 /etc/machine-id
-  rm -f /etc/ssh/ssh_host_*
-  rm -f /home/ubuntu/.ssh/authorized_keys /root/.ssh/authorized_keys
 }
 
 main() {

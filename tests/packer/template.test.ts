@@ -124,6 +124,11 @@ describe("source amazon-ebs", () => {
     expect(source.metadata_options[0].http_tokens).toBe("required");
   });
 
+  it("lets SSH in from the builder only, and takes the build's key out of the image", () => {
+    expect(source.temporary_security_group_source_public_ip).toBe(true);
+    expect(source.ssh_clear_authorized_keys).toBe(true);
+  });
+
   it("tags the AMI and its snapshots with app, version, commit and build time", () => {
     expect(source.tags).toBe("${local.image_tags}");
     expect(source.snapshot_tags).toBe("${local.image_tags}");
