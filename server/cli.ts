@@ -4,6 +4,7 @@
  */
 import { migrateLatest } from "../db/migrate";
 import { seedDemoData } from "../db/seeds/demo";
+import type { Db } from "../app/lib/db.server";
 import { createLogger, loadConfigOrExit, openDatabase } from "./runtime";
 
 const commands = {
@@ -15,7 +16,7 @@ const commands = {
     await migrateLatest(db);
     return seedDemoData(db);
   },
-} satisfies Record<string, (db: ReturnType<typeof openDatabase>) => Promise<object>>;
+} satisfies Record<string, (db: Db) => Promise<object>>;
 
 const name = process.argv[2];
 if (!name || !(name in commands)) {
@@ -25,7 +26,7 @@ if (!name || !(name in commands)) {
 
 const config = loadConfigOrExit();
 const logger = createLogger(config.logLevel);
-const db = openDatabase(config);
+const db = await openDatabase(config);
 try {
   const result = await commands[name as keyof typeof commands](db);
   logger.info({ command: name, database: config.database.client, ...result }, `${name} done`);

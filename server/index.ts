@@ -8,6 +8,7 @@
  * exits 0, which is what systemd, Docker and an ALB draining a target expect.
  */
 import cluster from "node:cluster";
+import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { ServerBuild } from "@remix-run/node";
@@ -19,6 +20,7 @@ import {
   loadConfigOrExit,
   openDatabase,
   prepareEmbeddedDatabase,
+  resolveSecrets,
   type Logger,
 } from "./runtime";
 
@@ -82,16 +84,15 @@ function runPrimary(config: Config, logger: Logger) {
   process.on("SIGINT", stop);
 }
 
-async function runWorker(config: Config, logger: Logger) {
+async function runWorker(configured: Config, logger: Logger) {
   const build = (await import(pathToFileURL(path.join(buildDir, "index.js")).href)) as ServerBuild;
-  const db = openDatabase(config);
+  const config = await resolveSecrets(configured);
+  const db = await openDatabase(config);
   const app = createApp({ config, db, logger, build, publicDir });
 
   const server = app.listen(config.port, config.host, () => {
-    logger.info(
-      { port: config.port, env: config.env, database: config.database.client },
-      "listening",
-    );
+    const { port } = server.address() as AddressInfo;
+    logger.info({ port, env: config.env, database: config.database.client }, "listening");
   });
   // Longer than the ALB's 60 s idle timeout, so the ALB always closes first
   // and never sends a request down a connection we are closing (502s).

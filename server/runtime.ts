@@ -2,8 +2,13 @@
  * Start-up wiring shared by the server and the CLI: configuration, logger and
  * the database connection (with the password from Secrets Manager on AWS).
  */
+import {
+  mysqlConnectionFromSecret,
+  refreshOnAccessDenied,
+  resolveSessionSecret,
+} from "../app/lib/aws-secrets.server";
 import { ConfigError, loadConfig, type Config } from "../app/lib/config.server";
-import { createDb, type Db } from "../app/lib/db.server";
+import { createDb, MYSQL_SESSION_SETTINGS, mysqlTls, type Db } from "../app/lib/db.server";
 import { createLogger, type Logger } from "../app/lib/logger.server";
 import { migrateLatest } from "../db/migrate";
 import { isCatalogEmpty, seedDemoData } from "../db/seeds/demo";
@@ -21,8 +26,41 @@ export function loadConfigOrExit(env: Record<string, string | undefined> = proce
   }
 }
 
-export function openDatabase(config: Config): Db {
-  return createDb(config.database, config.pool);
+/**
+ * The database as configured. On AWS the password is not in the environment:
+ * it is read from the RDS-managed secret, and read again when MySQL refuses
+ * it, because RDS rotates it (see app/lib/aws-secrets.server.ts).
+ */
+export async function openDatabase(config: Config): Promise<Db> {
+  const { database } = config;
+  if (database.client !== "mysql" || !database.secretArn) {
+    return createDb(database, config.pool);
+  }
+  const fromSecret = mysqlConnectionFromSecret({
+    secretArn: database.secretArn,
+    host: database.host,
+    port: database.port,
+    database: database.database,
+    user: database.user,
+    ssl: mysqlTls(database.sslCa),
+    region: config.awsRegion,
+  });
+  const db = createDb(database, config.pool, {
+    mysqlConnection: async () => ({ ...MYSQL_SESSION_SETTINGS, ...(await fromSecret()) }),
+  });
+  refreshOnAccessDenied(db, fromSecret);
+  return db;
+}
+
+/** Fills in SESSION_SECRET from Secrets Manager when only its ARN is configured; fails fast. */
+export async function resolveSecrets(config: Config): Promise<Config> {
+  if (config.sessionSecret || !config.sessionSecretArn) return config;
+  return {
+    ...config,
+    sessionSecret: await resolveSessionSecret(config.sessionSecretArn, {
+      region: config.awsRegion,
+    }),
+  };
 }
 
 export { createLogger, type Logger };
@@ -35,7 +73,7 @@ export { createLogger, type Logger };
  */
 export async function prepareEmbeddedDatabase(config: Config, logger: Logger): Promise<void> {
   if (config.database.client !== "sqlite") return;
-  const db = openDatabase(config);
+  const db = await openDatabase(config);
   try {
     const { applied } = await migrateLatest(db);
     if (applied.length > 0) logger.info({ applied }, "migrated the embedded database");

@@ -52,16 +52,13 @@ export function createDb(
   }
 
   const staticConnection: Knex.MySql2ConnectionConfig = {
+    ...MYSQL_SESSION_SETTINGS,
     host: database.host,
     port: database.port,
     user: database.user,
     password: database.password,
     database: database.database,
-    charset: "utf8mb4",
-    timezone: "Z",
-    supportBigNumbers: true,
-    // RDS runs with require_secure_transport=ON: verify the server against the RDS CA bundle.
-    ssl: database.sslCa ? { ca: fs.readFileSync(database.sslCa, "utf8") } : undefined,
+    ssl: mysqlTls(database.sslCa),
   };
   return knexFactory({
     client: "mysql2",
@@ -70,6 +67,18 @@ export function createDb(
     acquireConnectionTimeout: 10_000,
     ...columnNames,
   });
+}
+
+/** Every MySQL connection speaks full UTF-8 and UTC, however its settings were obtained. */
+export const MYSQL_SESSION_SETTINGS = {
+  charset: "utf8mb4",
+  timezone: "Z",
+  supportBigNumbers: true,
+} as const;
+
+/** RDS runs with require_secure_transport=ON: verify the server against the RDS CA bundle. */
+export function mysqlTls(caFile: string | undefined): { ca: string } | undefined {
+  return caFile ? { ca: fs.readFileSync(caFile, "utf8") } : undefined;
 }
 
 interface SqliteConnection {

@@ -1,4 +1,11 @@
-import { ENV_FILE, RDS_CA_BUNDLE, UPLOADS_DIR, APP_PORT, MYSQL_PORT } from "../lib/naming.js";
+import {
+  ENV_FILE,
+  RDS_CA_BUNDLE,
+  UPLOADS_DIR,
+  SHARED_ASSETS_DIR,
+  APP_PORT,
+  MYSQL_PORT,
+} from "../lib/naming.js";
 
 /** Values the instance needs at boot; none of them is a secret (secrets are ARNs). */
 export interface InstanceEnvironment {
@@ -29,6 +36,7 @@ export const ENV_FILE_KEYS = [
   "EFS_FILE_SYSTEM_ID",
   "EFS_ACCESS_POINT_ID",
   "UPLOADS_DIR",
+  "SHARED_ASSETS_DIR",
   "TRUST_PROXY",
   "LOG_LEVEL",
 ] as const;
@@ -51,6 +59,7 @@ export function environmentFile(
     EFS_FILE_SYSTEM_ID: env.efsFileSystemId,
     EFS_ACCESS_POINT_ID: env.efsAccessPointId,
     UPLOADS_DIR,
+    SHARED_ASSETS_DIR,
     TRUST_PROXY: "1",
     LOG_LEVEL: "info",
   };

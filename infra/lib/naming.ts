@@ -9,6 +9,8 @@ export const BOOKSTORE_UID = 10001;
 export const EFS_ROOT_DIRECTORY = "/bookstore";
 export const EFS_MOUNT_POINT = "/mnt/efs";
 export const UPLOADS_DIR = "/mnt/efs/uploads";
+/** Every release publishes its fingerprinted assets here, so old pages find theirs mid-deploy. */
+export const SHARED_ASSETS_DIR = "/mnt/efs/assets";
 export const ENV_FILE = "/etc/bookstore/bookstore.env";
 export const RDS_CA_BUNDLE = "/etc/bookstore/rds-global-bundle.pem";
 export const METRICS_NAMESPACE = "Bookstore";

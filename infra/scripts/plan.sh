@@ -11,7 +11,7 @@ readonly OUTDIR="$INFRA_DIR/cdktf.out/offline-plan"
 readonly PLAN_AMI_ID="${BOOKSTORE_AMI_ID:-ami-0123456789abcdef0}"
 
 # Never real credentials: the plan must not be able to reach an account.
-export AWS_ACCESS_KEY_ID=AKIAOFFLINEPLAN00000
+export AWS_ACCESS_KEY_ID=offline-plan-access-key
 export AWS_SECRET_ACCESS_KEY=offline-plan-dummy-secret
 export AWS_EC2_METADATA_DISABLED=true
 unset AWS_PROFILE AWS_SESSION_TOKEN

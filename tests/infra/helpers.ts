@@ -134,7 +134,7 @@ export const offlineTerraformEnv: NodeJS.ProcessEnv = {
   CHECKPOINT_DISABLE: "1",
   TF_IN_AUTOMATION: "1",
   TF_INPUT: "0",
-  AWS_ACCESS_KEY_ID: "AKIAOFFLINETEST00000",
+  AWS_ACCESS_KEY_ID: "offline-test-access-key",
   AWS_SECRET_ACCESS_KEY: "offline-test-dummy-secret",
   AWS_EC2_METADATA_DISABLED: "true",
 };

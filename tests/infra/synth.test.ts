@@ -132,6 +132,7 @@ describe.each(Object.values(environments).map((c) => [c.name, c] as const))(
           DB_PORT: "3306",
           DB_SSL_CA: "/etc/bookstore/rds-global-bundle.pem",
           UPLOADS_DIR: "/mnt/efs/uploads",
+          SHARED_ASSETS_DIR: "/mnt/efs/assets",
           TRUST_PROXY: "1",
           LOG_LEVEL: "info",
           DB_HOST: "${data.terraform_remote_state.foundation.outputs.db_address}",

@@ -4,8 +4,6 @@
  * the rotation test uses the real MariaDB at 127.0.0.1:3306 when it answers.
  */
 import { randomBytes } from "node:crypto";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import knex, { type Knex } from "knex";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -16,65 +14,7 @@ import {
   refreshOnAccessDenied,
   resolveSessionSecret,
 } from "~/lib/aws-secrets.server";
-
-/** A minimal Secrets Manager: GetSecretValue over the awsJson1_1 protocol, from an in-memory map. */
-class FakeSecretsManager {
-  readonly secrets = new Map<string, string>();
-  readonly requests: { target: string; secretId: string }[] = [];
-  private server: Server | undefined;
-  endpoint = "";
-
-  async start() {
-    this.server = createServer((req, res) => {
-      let body = "";
-      req.on("data", (chunk: Buffer) => (body += chunk.toString("utf8")));
-      req.on("end", () => {
-        const target = String(req.headers["x-amz-target"] ?? "");
-        const reply = (status: number, payload: unknown) => {
-          res.writeHead(status, { "content-type": "application/x-amz-json-1.1" });
-          res.end(JSON.stringify(payload));
-        };
-        if (
-          req.method !== "POST" ||
-          req.url !== "/" ||
-          !String(req.headers["content-type"]).startsWith("application/x-amz-json-1.1")
-        ) {
-          return reply(400, { __type: "SerializationException", message: "bad request" });
-        }
-        const { SecretId } = JSON.parse(body) as { SecretId: string };
-        this.requests.push({ target, secretId: SecretId });
-        if (target !== "secretsmanager.GetSecretValue") {
-          return reply(400, { __type: "UnknownOperationException", message: target });
-        }
-        const value = this.secrets.get(SecretId);
-        if (value === undefined) {
-          return reply(400, {
-            __type: "ResourceNotFoundException",
-            message: "Secrets Manager can't find the specified secret.",
-          });
-        }
-        reply(200, {
-          ARN: SecretId,
-          Name: SecretId.split(":").pop(),
-          SecretString: value,
-          VersionId: `v${this.requests.length}`,
-          VersionStages: ["AWSCURRENT"],
-          CreatedDate: Date.now() / 1000,
-        });
-      });
-    });
-    await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
-    this.endpoint = `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}`;
-  }
-
-  async stop() {
-    await new Promise<void>((resolve) => this.server?.close(() => resolve()));
-  }
-
-  fetchesOf(secretId: string) {
-    return this.requests.filter((r) => r.secretId === secretId).length;
-  }
-}
+import { FakeSecretsManager } from "../helpers/fake-secrets-manager";
 
 const region = "us-east-1";
 const arn = (name: string) => `arn:aws:secretsmanager:${region}:111122223333:secret:${name}-AbCdEf`;
@@ -86,11 +26,11 @@ beforeAll(async () => {
   client = new SecretsManagerClient({
     region,
     endpoint: fake.endpoint,
-    credentials: { accessKeyId: "AKIATESTTESTTESTTEST", secretAccessKey: "test-secret" },
+    credentials: { accessKeyId: "test-access-key-id", secretAccessKey: "test-secret" },
   });
   // mysqlConnectionFromSecret builds its own client (region + endpoint): give the default
   // credential chain static values so it never probes the instance metadata service.
-  process.env.AWS_ACCESS_KEY_ID = "AKIATESTTESTTESTTEST";
+  process.env.AWS_ACCESS_KEY_ID = "test-access-key-id";
   process.env.AWS_SECRET_ACCESS_KEY = "test-secret";
 });
 
