@@ -13,6 +13,7 @@ readonly UNIT_DIR="${ROOT}/etc/systemd/system"
 readonly CONFIG_DIR="${ROOT}/etc/bookstore"
 readonly LIBEXEC_DIR="${ROOT}/usr/local/libexec/bookstore"
 readonly LOGROTATE_DIR="${ROOT}/etc/logrotate.d"
+readonly LOG_DIR="${ROOT}/var/log/bookstore"
 readonly UNITS=(bookstore.service bookstore-cloudwatch.service)
 
 log() {
@@ -47,6 +48,11 @@ ensure_default_environment_file() {
   ensure_file "${FILES_DIR}/bookstore.env" "${env_file}" 0644
 }
 
+# systemd opens the unit's append: log before it creates LogsDirectory=.
+ensure_log_directory() {
+  install -d -m 0755 "${LOG_DIR}"
+}
+
 ensure_logrotate_policy() {
   ensure_file "${FILES_DIR}/bookstore.logrotate" "${LOGROTATE_DIR}/bookstore" 0644
 }
@@ -63,6 +69,7 @@ ensure_units_enabled() {
 main() {
   ensure_units_installed
   ensure_default_environment_file
+  ensure_log_directory
   ensure_logrotate_policy
   ensure_cloudwatch_template
   ensure_units_enabled

@@ -48,9 +48,9 @@ describe("bookstore.service", () => {
   });
 
   it("is skipped, not failed, until user data has written the environment", () => {
-    expect(only(unit.Service, "ExecCondition")).toContain('test -n "$BOOKSTORE_ENVIRONMENT"');
-    expect(only(cloudwatchUnit.Service, "ExecCondition")).toContain(
-      'test -n "$BOOKSTORE_ENVIRONMENT"',
+    expect(only(unit.Service, "ExecCondition")).toBe('/usr/bin/test -n "${BOOKSTORE_ENVIRONMENT}"');
+    expect(only(cloudwatchUnit.Service, "ExecCondition")).toBe(
+      '/usr/bin/test -n "${BOOKSTORE_ENVIRONMENT}"',
     );
   });
 
