@@ -53,6 +53,7 @@ describe("docker-compose.yml", () => {
   it("puts nginx in front as the only published port", () => {
     expect(lb.image).toMatch(/^nginx:/);
     expect(lb.ports).toEqual(["8080:80"]);
+    expect(lb.depends_on.app.condition).toBe("service_healthy");
     expect(app.ports).toBeUndefined();
     const [config] = (lb.volumes as string[])[0].split(":");
     expect(fs.existsSync(path.join(repoRoot, config))).toBe(true);
