@@ -15,7 +15,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   inCi,
   makeTempDir,
+  packerFilesDir,
   packerScriptsDir,
+  parseUnitFile,
   repoRoot,
   runScript,
   type ScriptRun,
@@ -144,6 +146,35 @@ describe.runIf(buildExists || inCi)("release tarball", () => {
     const wrong = installInto(path.join(work, "other-root"), tarball, "9.9.9");
     expect(wrong.status).toBe(65);
     expect(fs.existsSync(path.join(work, "other-root/opt/bookstore/releases/9.9.9"))).toBe(false);
+  });
+
+  it("gives the systemd unit every path it names, once the other bake steps ran in the same root", () => {
+    const efs = runScript(path.join(packerScriptsDir, "configure-efs-mount.sh"), {
+      ROOT: root,
+      EFS_FILE_SYSTEM_ID: "fs-0123456789abcdef0",
+    });
+    expect(efs.status, efs.stderr).toBe(0);
+    const service = runScript(path.join(packerScriptsDir, "configure-service.sh"), {
+      ROOT: root,
+      FILES_DIR: packerFilesDir,
+    });
+    expect(service.status, service.stderr).toBe(0);
+
+    const unit = parseUnitFile(
+      fs.readFileSync(path.join(root, "etc/systemd/system/bookstore.service"), "utf8"),
+    ).Service;
+    const inRoot = (p: string) => path.join(root, p);
+    const workingDirectory = unit.WorkingDirectory[0];
+    expect(fs.existsSync(inRoot(unit.EnvironmentFile[0]))).toBe(true);
+    expect(fs.existsSync(inRoot(unit.ReadWritePaths[0]))).toBe(true);
+    expect(
+      fs.existsSync(path.dirname(inRoot(unit.StandardOutput[0].replace(/^append:/, "")))),
+    ).toBe(true);
+    for (const command of [...unit.ExecStartPre, ...unit.ExecStart]) {
+      const script = command.split(" ").find((word) => word.startsWith("build/"));
+      if (script)
+        expect(fs.existsSync(path.join(inRoot(workingDirectory), script)), script).toBe(true);
+    }
   });
 
   describe("running the installed release", () => {
