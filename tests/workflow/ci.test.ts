@@ -82,7 +82,10 @@ describe("app job", () => {
     expect(app.env.CI).toBe("true");
   });
 
-  it("installs Chromium for the browser tests", () => {
+  it("installs the Chromium build of the locked playwright-core, after npm ci", () => {
+    const install = runs(app).findIndex((r) => r.includes("playwright-core install"));
+    expect(install).toBeGreaterThan(runs(app).indexOf("npm ci"));
+    expect(app.env.CHROMIUM_PATH).toBeUndefined();
     expect(runs(app).join("\n")).toMatch(/playwright-core install --with-deps chromium/);
     expect(runs(app).join("\n")).toMatch(/CHROMIUM_PATH=/);
   });
