@@ -192,3 +192,42 @@ describe.skipIf(!hasCommand("systemctl") && !inCi)("render-cloudwatch-config.sh"
     expect(fs.existsSync(agentCalls)).toBe(false);
   });
 });
+
+const runningAsRoot = process.getuid?.() === 0;
+if (!runningAsRoot) console.warn("NOTICE: not root; create-app-user.sh (chroot) is not run.");
+
+describe.runIf(runningAsRoot)("create-app-user.sh", () => {
+  const createUser = path.join(packerScriptsDir, "create-app-user.sh");
+
+  beforeEach(() => {
+    fs.writeFileSync(path.join(root, "etc/passwd"), "root:x:0:0:root:/root:/bin/bash\n");
+    fs.writeFileSync(path.join(root, "etc/group"), "root:x:0:\n");
+    fs.writeFileSync(path.join(root, "etc/shadow"), "root:*:19000:0:99999:7:::\n", { mode: 0o640 });
+    fs.writeFileSync(path.join(root, "etc/gshadow"), "root:*::\n", { mode: 0o640 });
+  });
+
+  const entry = (file: string) =>
+    fs
+      .readFileSync(path.join(root, "etc", file), "utf8")
+      .split("\n")
+      .filter((line) => line.startsWith("bookstore:"));
+
+  it("creates user and group 10001 with no login shell, and a second run changes nothing", () => {
+    const first = runScript(createUser, { ROOT: root });
+    expect(first.status, first.stderr).toBe(0);
+    const afterFirst = snapshotTree(root);
+    expect(runScript(createUser, { ROOT: root }).status).toBe(0);
+    expect(snapshotTree(root)).toEqual(afterFirst);
+
+    expect(entry("passwd")).toEqual(["bookstore:x:10001:10001::/opt/bookstore:/usr/sbin/nologin"]);
+    expect(entry("group")).toEqual(["bookstore:x:10001:"]);
+  });
+
+  it("refuses a bookstore group with another gid rather than run with the wrong ids", () => {
+    fs.appendFileSync(path.join(root, "etc/group"), "bookstore:x:999:\n");
+    const run = runScript(createUser, { ROOT: root });
+    expect(run.status).toBe(65);
+    expect(run.stderr).toContain("gid 999");
+    expect(entry("passwd")).toEqual([]);
+  });
+});
