@@ -94,3 +94,16 @@ describe.runIf(toolAvailable("packer", { requiredInCi: false }))("packer fmt", (
     expect(result.status).toBe(0);
   });
 });
+
+describe.runIf(hasCommand("logrotate"))("logrotate", () => {
+  it("reads the policy without errors", () => {
+    const state = path.join(makeTempDir("logrotate"), "state");
+    const result = spawnSync(
+      "logrotate",
+      ["--debug", "--state", state, path.join(packerFilesDir, "bookstore.logrotate")],
+      { encoding: "utf8" },
+    );
+    expect(result.stderr.split("\n").filter((line) => line.startsWith("error:"))).toEqual([]);
+    expect(result.status).toBe(0);
+  });
+});
