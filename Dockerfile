@@ -34,7 +34,7 @@ RUN apt-get update \
  && groupadd --system --gid 10001 bookstore \
  && useradd --system --uid 10001 --gid bookstore --home-dir /app --no-create-home \
       --shell /usr/sbin/nologin bookstore \
- && install -d -o bookstore -g bookstore -m 0750 /data /data/uploads
+ && install -d -o bookstore -g bookstore -m 0750 /data /data/uploads /data/assets
 WORKDIR /app
 ENV NODE_ENV=production \
     PORT=3000 \

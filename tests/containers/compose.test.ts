@@ -28,10 +28,14 @@ describe("docker-compose.yml", () => {
     expect(app.image).toBe(migrate.image);
   });
 
-  it("shares one uploads volume between the replicas, where the app writes uploads", () => {
-    const [volume, target] = (app.volumes as string[])[0].split(":");
-    expect(compose.volumes).toHaveProperty(volume);
-    expect(app.environment.UPLOADS_DIR).toBe(target);
+  it("shares the uploads and assets volumes between the replicas, where the app writes", () => {
+    const mounts = Object.fromEntries(
+      (app.volumes as string[]).map((v) => v.split(":") as [string, string]),
+    );
+    expect(Object.keys(mounts).sort()).toEqual(["assets", "uploads"]);
+    for (const volume of Object.keys(mounts)) expect(compose.volumes).toHaveProperty(volume);
+    expect(app.environment.UPLOADS_DIR).toBe(mounts.uploads);
+    expect(app.environment.SHARED_ASSETS_DIR).toBe(mounts.assets);
   });
 
   it("starts the replicas with the image's start command once migrations ran", () => {

@@ -195,6 +195,7 @@ describe.runIf(buildExists || inCi)("release tarball", () => {
         PORT: String(port),
         DATABASE_URL: `sqlite:${path.join(data, "bookstore.sqlite")}`,
         UPLOADS_DIR: path.join(data, "uploads"),
+        SHARED_ASSETS_DIR: path.join(data, "assets"),
         SESSION_SECRET: crypto.randomBytes(32).toString("hex"),
         HOST: "127.0.0.1",
         LOG_LEVEL: "warn",
@@ -254,6 +255,9 @@ describe.runIf(buildExists || inCi)("release tarball", () => {
       const asset = /\/build\/[^"']+\.js/.exec(html)?.[0];
       expect(asset, html.slice(0, 500)).toBeDefined();
       expect((await fetch(`http://127.0.0.1:${port}${asset}`)).status).toBe(200);
+      // …and published them for other releases on the shared folder (EFS on AWS).
+      const shared = path.join(work, "data/assets", asset!.replace(/^\/build\//, ""));
+      expect(fs.existsSync(shared), shared).toBe(true);
     });
 
     it("exits 0 within the systemd stop timeout after SIGTERM", async () => {
