@@ -222,3 +222,18 @@ describe("build", () => {
     }
   });
 });
+
+describe("references", () => {
+  const text = readRepoFile("packer/bookstore.pkr.hcl");
+  const referenced = (kind: string) =>
+    new Set([...text.matchAll(new RegExp(`\\b${kind}\\.([a-z_]+)`, "g"))].map((m) => m[1]));
+
+  it("uses only declared variables, and every declared variable", () => {
+    expect([...referenced("var")].sort()).toEqual(Object.keys(variables).sort());
+  });
+
+  it("uses only defined locals", () => {
+    const defined = Object.keys(template.locals[0]);
+    for (const name of referenced("local")) expect(defined, `local.${name}`).toContain(name);
+  });
+});
