@@ -2,7 +2,7 @@
  * Shared helpers for the release, image, container and workflow tests: where
  * the repository is, which tools this machine has, and how to run a script.
  */
-import { execFileSync, spawnSync, type SpawnSyncReturns } from "node:child_process";
+import { spawnSync, type SpawnSyncReturns } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
@@ -127,18 +127,6 @@ export function parseUnitFile(text: string): Record<string, Record<string, strin
     (current[key] ??= []).push(line.slice(eq + 1).trim());
   }
   return sections;
-}
-
-export function gitTracked(relativePath: string): boolean {
-  try {
-    execFileSync("git", ["ls-files", "--error-unmatch", relativePath], {
-      cwd: repoRoot,
-      stdio: "ignore",
-    });
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** Validates a CloudWatch agent config against the agent's schema (draft-04) in shared/. */
