@@ -31,7 +31,7 @@ export interface TestServer {
 
 export async function startTestServer(
   db: Db,
-  options: { trustProxy?: number } = {},
+  options: { trustProxy?: number; sharedAssetsDir?: string } = {},
 ): Promise<TestServer> {
   const build = await loadServerBuild();
   const uploadsDir = await fsp.mkdtemp(path.join(os.tmpdir(), "bookstore-uploads-"));
