@@ -27,7 +27,7 @@ describe.runIf(engines.includes("mysql"))("starting on AWS settings (Secrets Man
   const dbSecretArn = "arn:aws:secretsmanager:us-east-1:111122223333:secret:rds!db-test-AbCdEf";
   const sessionSecretArn = "arn:aws:secretsmanager:us-east-1:111122223333:secret:session-AbCdEf";
   let dir: string;
-  let env: Record<string, string>;
+  let env: NodeJS.ProcessEnv;
 
   beforeAll(async () => {
     await secrets.start();
