@@ -4,6 +4,7 @@
  * A factory, so tests build the real thing on an ephemeral port.
  */
 import crypto from "node:crypto";
+import fsSync from "node:fs";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { createRequestHandler } from "@remix-run/express";
@@ -93,7 +94,7 @@ export function createApp({ config, db, logger, build, publicDir = "public" }: A
       fallthrough: true,
     }),
   );
-  app.use(express.static(publicDir, { maxAge: "1h", index: false }));
+  app.use(publicRootFiles(publicDir));
 
   app.use(rejectCrossSiteMutations());
 
@@ -119,6 +120,22 @@ export function createApp({ config, db, logger, build, publicDir = "public" }: A
   });
 
   return app;
+}
+
+/**
+ * favicon.svg, robots.txt and the like, cached for an hour. The list is read
+ * once at start, so page requests do not each cost a file-system lookup.
+ */
+function publicRootFiles(publicDir: string) {
+  const names = new Set(
+    fsSync
+      .readdirSync(publicDir, { withFileTypes: true })
+      .filter((entry) => entry.isFile())
+      .map((entry) => `/${entry.name}`),
+  );
+  const serve = express.static(publicDir, { maxAge: "1h", index: false });
+  return (req: Request, res: Response, next: NextFunction) =>
+    names.has(req.path) ? serve(req, res, next) : next();
 }
 
 async function readinessChecks(db: Db, uploadsDir: string) {

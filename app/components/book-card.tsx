@@ -1,4 +1,4 @@
-import { Link } from "@remix-run/react";
+import { useClientNavigation } from "~/components/client-navigation";
 import { formatCents } from "~/lib/money";
 import type { BookSummary } from "~/services/catalog.server";
 
@@ -20,8 +20,9 @@ export function BookGrid({
   books: BookSummary[];
   headingLevel?: 2 | 3;
 }) {
+  const links = useClientNavigation<HTMLUListElement>();
   return (
-    <ul className="book-grid">
+    <ul className="book-grid" ref={links}>
       {books.map((book) => (
         <li key={book.id}>
           <BookCard book={book} headingLevel={headingLevel} />
@@ -45,7 +46,7 @@ function BookCard({ book, headingLevel }: { book: BookSummary; headingLevel: 2 |
         decoding="async"
       />
       <Heading className="book-card__title">
-        <Link to={`/books/${book.id}`}>{book.title}</Link>
+        <a href={`/books/${book.id}`}>{book.title}</a>
       </Heading>
       <p className="book-card__author">{book.author}</p>
       <p className="book-card__meta">

@@ -1,8 +1,10 @@
-import { Link, useLocation } from "@remix-run/react";
+import { useLocation } from "@remix-run/react";
+import { useClientNavigation } from "~/components/client-navigation";
 
 /** Page links that keep the current search, genre and sort. */
 export function Pagination({ page, pageCount }: { page: number; pageCount: number }) {
   const location = useLocation();
+  const links = useClientNavigation<HTMLElement>();
   if (pageCount <= 1) return null;
 
   const hrefFor = (target: number) => {
@@ -13,13 +15,13 @@ export function Pagination({ page, pageCount }: { page: number; pageCount: numbe
   const pages = pageWindow(page, pageCount);
 
   return (
-    <nav className="pagination" aria-label="Pages">
+    <nav className="pagination" aria-label="Pages" ref={links}>
       <ul>
         <li>
           {page > 1 ? (
-            <Link to={hrefFor(page - 1)} rel="prev">
+            <a href={hrefFor(page - 1)} rel="prev">
               ← Previous
-            </Link>
+            </a>
           ) : (
             <span aria-disabled="true">← Previous</span>
           )}
@@ -34,18 +36,18 @@ export function Pagination({ page, pageCount }: { page: number; pageCount: numbe
               {target === page ? (
                 <span aria-current="page">{target}</span>
               ) : (
-                <Link to={hrefFor(target)} aria-label={`Page ${target}`}>
+                <a href={hrefFor(target)} aria-label={`Page ${target}`}>
                   {target}
-                </Link>
+                </a>
               )}
             </li>
           ),
         )}
         <li>
           {page < pageCount ? (
-            <Link to={hrefFor(page + 1)} rel="next">
+            <a href={hrefFor(page + 1)} rel="next">
               Next →
-            </Link>
+            </a>
           ) : (
             <span aria-disabled="true">Next →</span>
           )}

@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { BookGrid } from "~/components/book-card";
+import { useClientNavigation } from "~/components/client-navigation";
 import { SearchBox } from "~/components/layout";
 import { listGenres, newArrivals } from "~/services/catalog.server";
 
@@ -19,6 +20,7 @@ export async function loader({ context }: LoaderFunctionArgs) {
 
 export default function Home() {
   const { arrivals, genres } = useLoaderData<typeof loader>();
+  const genreLinks = useClientNavigation<HTMLUListElement>();
   return (
     <>
       <section className="hero" aria-labelledby="hero-title">
@@ -37,12 +39,12 @@ export default function Home() {
 
       <section aria-labelledby="genres-title">
         <h2 id="genres-title">Browse by genre</h2>
-        <ul className="genre-list">
+        <ul className="genre-list" ref={genreLinks}>
           {genres.map(({ genre, count }) => (
             <li key={genre}>
-              <Link to={`/books?genre=${encodeURIComponent(genre)}`}>
+              <a href={`/books?genre=${encodeURIComponent(genre)}`}>
                 {genre} <span className="count">({count})</span>
-              </Link>
+              </a>
             </li>
           ))}
         </ul>

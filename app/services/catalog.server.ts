@@ -1,12 +1,18 @@
 /**
  * The catalog as shoppers see it: what is on sale (never archived books),
  * searchable, filterable by genre, sortable and paginated.
+ *
+ * Reads return plain rows straight from knex: these are the hottest queries
+ * in the shop, and Objection's model instances add nothing to read-only data.
+ * How many books each genre has is cached for a few seconds per instance:
+ * it costs a scan of the catalog, every page shows it, and it also gives the
+ * total for unfiltered listings without a count query.
  */
 import type { Knex } from "knex";
+import { PAGE_SIZE, type Sort } from "~/lib/catalog-options";
 import type { Db } from "~/lib/db.server";
 import { applySearch, planSearch } from "~/lib/search.server";
-import { Book } from "~/models/Book";
-import { PAGE_SIZE, type Sort } from "~/lib/catalog-options";
+import { cached, forget } from "~/lib/ttl-cache.server";
 
 export { PAGE_SIZE };
 
@@ -52,25 +58,26 @@ const SUMMARY_COLUMNS = [
   "books.coverPath",
 ] as const;
 
+/** How long genre counts (and so unfiltered totals) may lag behind the database. */
+export const CATALOG_CACHE_TTL_MS = 15_000;
+
 export async function listBooks(db: Db, query: CatalogQuery): Promise<CatalogPage> {
-  const base = Book.query(db).whereNull("books.archivedAt");
+  const base = db("books").whereNull("books.archivedAt");
   if (query.genre) base.where("books.genre", query.genre);
 
   const plan = query.q ? planSearch(query.q) : null;
-  const search = plan ? applySearch(db, base as unknown as Knex.QueryBuilder, plan) : {};
+  const search = plan ? applySearch(db, base, plan) : {};
   // "Relevance" only means something for a search; otherwise fall back to titles.
   const sort: Sort = query.sort ?? (plan ? "relevance" : "title");
 
-  const countRow = (await base.clone().clearSelect().count({ count: "*" }).first()) as unknown as
-    { count: number | string } | undefined;
-  const total = Number(countRow?.count ?? 0);
+  const total = plan ? await countRows(base) : await unfilteredTotal(db, query.genre);
   const pageCount = Math.max(1, Math.ceil(total / PAGE_SIZE));
   const page = Math.min(Math.max(1, query.page ?? 1), pageCount);
 
   const rows = base.select(...SUMMARY_COLUMNS);
   switch (sort) {
     case "relevance":
-      if (search.orderByRelevance) search.orderByRelevance(rows as unknown as Knex.QueryBuilder);
+      search.orderByRelevance?.(rows);
       rows.orderBy("books.title");
       break;
     case "title":
@@ -91,34 +98,58 @@ export async function listBooks(db: Db, query: CatalogQuery): Promise<CatalogPag
     .limit(PAGE_SIZE)
     .offset((page - 1) * PAGE_SIZE);
 
-  const books = (await rows).map(toSummary);
+  const books = ((await rows) as BookSummary[]).map(toSummary);
   return { books, total, page, pageCount, sort };
+}
+
+async function countRows(query: Knex.QueryBuilder): Promise<number> {
+  const row = (await query.clone().clearSelect().count({ count: "*" }).first()) as
+    { count: number | string } | undefined;
+  return Number(row?.count ?? 0);
+}
+
+async function unfilteredTotal(db: Db, genre: string | undefined): Promise<number> {
+  const genres = await listGenres(db);
+  if (genre) return genres.find((g) => g.genre === genre)?.count ?? 0;
+  return genres.reduce((sum, g) => sum + g.count, 0);
 }
 
 /** Most recently added books, for the home page. */
 export async function newArrivals(db: Db, limit = 8): Promise<BookSummary[]> {
-  const rows = await Book.query(db)
+  const rows = (await db("books")
     .select(...SUMMARY_COLUMNS)
-    .whereNull("archivedAt")
-    .orderBy("createdAt", "desc")
-    .orderBy("id", "desc")
-    .limit(limit);
+    .whereNull("books.archivedAt")
+    .orderBy("books.createdAt", "desc")
+    .orderBy("books.id", "desc")
+    .limit(limit)) as BookSummary[];
   return rows.map(toSummary);
 }
 
-export async function listGenres(db: Db): Promise<Array<{ genre: string; count: number }>> {
-  const rows = (await db("books")
-    .select("genre")
-    .count({ count: "*" })
-    .whereNull("archivedAt")
-    .groupBy("genre")
-    .orderBy("genre")) as Array<{ genre: string; count: number | string }>;
-  return rows.map((row) => ({ genre: row.genre, count: Number(row.count) }));
+/** Genres on sale with how many books each has, cached briefly (see the top of this file). */
+export function listGenres(db: Db): Promise<Array<{ genre: string; count: number }>> {
+  return cached(db, "genres", CATALOG_CACHE_TTL_MS, async () => {
+    const rows = (await db("books")
+      .select("genre")
+      .count({ count: "*" })
+      .whereNull("archivedAt")
+      .groupBy("genre")
+      .orderBy("genre")) as Array<{ genre: string; count: number | string }>;
+    return rows.map((row) => ({ genre: row.genre, count: Number(row.count) }));
+  });
+}
+
+/** Call after changing books, so this instance shows the change at once. */
+export function forgetCatalogCaches(db: Db): void {
+  forget(db);
 }
 
 /** A book that is on sale, or null (unknown and archived books look the same to shoppers). */
 export async function findBook(db: Db, id: number): Promise<BookDetails | null> {
-  const book = await Book.query(db).findById(id).whereNull("archivedAt");
+  const book = (await db("books")
+    .select(...SUMMARY_COLUMNS, "books.isbn", "books.description")
+    .where("books.id", id)
+    .whereNull("books.archivedAt")
+    .first()) as (BookSummary & { isbn: string; description: string }) | undefined;
   if (!book) return null;
   return { ...toSummary(book), isbn: book.isbn, description: book.description };
 }
@@ -128,11 +159,14 @@ export async function findCoverInfo(
   db: Db,
   id: number,
 ): Promise<{ title: string; author: string; coverPath: string | null } | null> {
-  const book = await Book.query(db).findById(id).select("title", "author", "coverPath");
-  return book ? { title: book.title, author: book.author, coverPath: book.coverPath } : null;
+  const book = (await db("books")
+    .select("title", "author", "coverPath")
+    .where("id", id)
+    .first()) as { title: string; author: string; coverPath: string | null } | undefined;
+  return book ?? null;
 }
 
-function toSummary(book: Book): BookSummary {
+function toSummary(book: BookSummary): BookSummary {
   return {
     id: book.id,
     title: book.title,
