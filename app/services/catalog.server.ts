@@ -70,14 +70,43 @@ export async function listBooks(db: Db, query: CatalogQuery): Promise<CatalogPag
   // "Relevance" only means something for a search; otherwise fall back to titles.
   const sort: Sort = query.sort ?? (plan ? "relevance" : "title");
 
-  const total = plan ? await countRows(base) : await unfilteredTotal(db, query.genre);
-  const pageCount = Math.max(1, Math.ceil(total / PAGE_SIZE));
-  const page = Math.min(Math.max(1, query.page ?? 1), pageCount);
+  const pageOf = (page: number) => {
+    const rows = base.clone().select(...SUMMARY_COLUMNS);
+    // A search counts its matches in the same pass (a window over the full result),
+    // instead of evaluating the full-text match twice.
+    if (plan) rows.select(db.raw("COUNT(*) OVER () AS ??", ["matches"]));
+    orderBy(rows, sort, search.orderByRelevance);
+    return rows.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE) as Promise<
+      Array<BookSummary & { matches?: number | string }>
+    >;
+  };
 
-  const rows = base.select(...SUMMARY_COLUMNS);
+  let page = Math.max(1, query.page ?? 1);
+  let total: number;
+  let rows: Array<BookSummary & { matches?: number | string }>;
+  if (plan) {
+    rows = await pageOf(page);
+    total = rows.length > 0 ? Number(rows[0].matches) : page === 1 ? 0 : await countRows(base);
+    const last = Math.max(1, Math.ceil(total / PAGE_SIZE));
+    // Past the end: show the last page rather than an empty one.
+    if (page > last) rows = await pageOf((page = last));
+  } else {
+    total = await unfilteredTotal(db, query.genre);
+    page = Math.min(page, Math.max(1, Math.ceil(total / PAGE_SIZE)));
+    rows = await pageOf(page);
+  }
+  const pageCount = Math.max(1, Math.ceil(total / PAGE_SIZE));
+  return { books: rows.map(toSummary), total, page, pageCount, sort };
+}
+
+function orderBy(
+  rows: Knex.QueryBuilder,
+  sort: Sort,
+  byRelevance: ((query: Knex.QueryBuilder) => void) | undefined,
+): void {
   switch (sort) {
     case "relevance":
-      search.orderByRelevance?.(rows);
+      byRelevance?.(rows);
       rows.orderBy("books.title");
       break;
     case "title":
@@ -93,13 +122,8 @@ export async function listBooks(db: Db, query: CatalogQuery): Promise<CatalogPag
       rows.orderBy("books.publishedYear", "desc");
       break;
   }
-  rows
-    .orderBy("books.id")
-    .limit(PAGE_SIZE)
-    .offset((page - 1) * PAGE_SIZE);
-
-  const books = ((await rows) as BookSummary[]).map(toSummary);
-  return { books, total, page, pageCount, sort };
+  // A total order, so pages never overlap or skip a book.
+  rows.orderBy("books.id");
 }
 
 async function countRows(query: Knex.QueryBuilder): Promise<number> {

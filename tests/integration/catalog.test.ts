@@ -71,6 +71,17 @@ describe.each(engines)("the catalog on %s", (engine) => {
     const result = await listBooks(t.db, { page: 9999 });
     expect(result.page).toBe(result.pageCount);
     expect(result.books.length).toBeGreaterThan(0);
+    const search = await listBooks(t.db, { q: "quillfeather", page: 7 });
+    expect(search).toMatchObject({ page: 1, pageCount: 1, total: 2 });
+    expect(search.books).toHaveLength(2);
+  });
+
+  it("counts every match of a search across pages", async () => {
+    const first = await listBooks(t.db, { q: "the" });
+    expect(first.total).toBeGreaterThan(PAGE_SIZE);
+    const last = await listBooks(t.db, { q: "the", page: first.pageCount });
+    expect(last.total).toBe(first.total);
+    expect(last.books).toHaveLength(first.total - (first.pageCount - 1) * PAGE_SIZE);
   });
 
   it("ranks a book with the word in its title above one that mentions it in passing", async () => {
