@@ -12,7 +12,7 @@
 import { sqlTimestamp, type Db } from "../app/lib/db.server";
 import { migrateLatest } from "../db/migrate";
 import { demoBooks } from "../db/seeds/catalog-data";
-import { seedDemoData } from "../db/seeds/demo";
+import { isbn13, seedDemoData } from "../db/seeds/demo";
 import { mulberry32 } from "./stats";
 
 const SEED = 0x0b00c5;
@@ -33,9 +33,7 @@ const STOP_WORDS = new Set(
  * seed (9799…) never uses, so the two sets cannot collide.
  */
 export function syntheticIsbn(n: number): string {
-  const body = `9798${String(n).padStart(8, "0")}`;
-  const sum = [...body].reduce((acc, digit, i) => acc + Number(digit) * (i % 2 === 0 ? 1 : 3), 0);
-  return body + String((10 - (sum % 10)) % 10);
+  return isbn13("9798", n);
 }
 
 export interface BookRow {

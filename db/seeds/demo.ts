@@ -23,7 +23,12 @@ export const deliveryProviders = [
  * no single ISBN; these are made up, in a range reserved here for demo data.
  */
 export function demoIsbn(n: number): string {
-  const body = `9799${String(n).padStart(8, "0")}`;
+  return isbn13("9799", n);
+}
+
+/** An ISBN-13: a 4-digit prefix, `n` as 8 digits, and the check digit. */
+export function isbn13(prefix: string, n: number): string {
+  const body = `${prefix}${String(n).padStart(8, "0")}`;
   const sum = [...body].reduce((acc, digit, i) => acc + Number(digit) * (i % 2 === 0 ? 1 : 3), 0);
   return body + String((10 - (sum % 10)) % 10);
 }
