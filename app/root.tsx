@@ -3,6 +3,7 @@ import { Links, Meta, Outlet, Scripts, ScrollRestoration, useNavigation } from "
 import type { ReactNode } from "react";
 import { SiteFooter, SiteHeader } from "~/components/layout";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { useClientNavigation } from "~/components/client-navigation";
 import { useNonce } from "~/lib/nonce";
 import styles from "~/styles/app.css";
 
@@ -13,6 +14,7 @@ export const links: LinksFunction = () => [
 
 export function Layout({ children }: { children: ReactNode }) {
   const nonce = useNonce();
+  useClientNavigation();
   return (
     <html lang="en">
       <head>

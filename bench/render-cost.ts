@@ -17,6 +17,9 @@ import { createLogger } from "../app/lib/logger.server";
 import { migrateLatest } from "../db/migrate";
 import { seedDemoData } from "../db/seeds/demo";
 
+// React picks its production build from NODE_ENV when the server build first loads it.
+process.env.NODE_ENV ??= "production";
+
 const [fileArg, pathsArg = "/,/books,/books?q=love,/books/17,/no-such-page", countArg = "1000"] =
   process.argv.slice(2);
 const requests = Number(countArg);

@@ -1,4 +1,3 @@
-import { useClientNavigation } from "~/components/client-navigation";
 import { formatCents } from "~/lib/money";
 import type { BookSummary } from "~/services/catalog.server";
 
@@ -20,9 +19,8 @@ export function BookGrid({
   books: BookSummary[];
   headingLevel?: 2 | 3;
 }) {
-  const links = useClientNavigation<HTMLUListElement>();
   return (
-    <ul className="book-grid" ref={links}>
+    <ul className="book-grid">
       {books.map((book) => (
         <li key={book.id}>
           <BookCard book={book} headingLevel={headingLevel} />

@@ -1,40 +1,63 @@
 /**
- * Remix's <Link> is the right tool for a handful of links, but each one costs
- * about 50 µs to render on the server (route resolution, prefetch and route
- * discovery bookkeeping): a page of 24 book cards plus pagination spent more
- * time rendering links than anything else (bench/). For lists of links we
- * render plain <a href> — which is all a browser without JavaScript needs —
- * and one listener on the list turns an ordinary click into the client-side
- * navigation that <Link> would have made.
+ * Plain links and GET forms, navigated client-side when JavaScript runs.
+ *
+ * Remix's <Link> and <Form> are the usual tools, but each one costs tens of
+ * microseconds to render on the server (route resolution, prefetch and route
+ * discovery bookkeeping): a page of 24 book cards, pagination and the header
+ * spent more time rendering links than anything else (bench/, decision 006).
+ * So pages render plain <a href> and <form method="get"> — all a browser
+ * without JavaScript needs — and this one document-level listener turns an
+ * ordinary click or GET submission into the client-side navigation <Link> or
+ * <Form> would have made. Remix's own <Link> and <Form> (use <Form> for every
+ * POST: it needs the action machinery) handle their events before this: React
+ * listens on the document from hydration, before our listener exists, and we
+ * skip whatever it already handled (defaultPrevented).
  */
 import { useNavigate } from "@remix-run/react";
-import { useEffect, useRef } from "react";
+import { useEffect } from "react";
 
-export function useClientNavigation<T extends HTMLElement>() {
-  const container = useRef<T>(null);
+const NOT_PAGES = ["/uploads/", "/covers/", "/build/"];
+
+export function useClientNavigation(): void {
   const navigate = useNavigate();
 
   useEffect(() => {
-    const element = container.current;
-    if (!element) return;
+    const sameOrigin = (url: URL) => url.origin === window.location.origin;
+
     const onClick = (event: MouseEvent) => {
       if (event.defaultPrevented || event.button !== 0) return;
       // Modified clicks mean "new tab", "download" and the like: leave them to the browser.
       if (event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
-      const anchor = (event.target as Element | null)?.closest?.("a");
-      if (!anchor || !element.contains(anchor)) return;
-      if (
-        anchor.target ||
-        anchor.hasAttribute("download") ||
-        anchor.origin !== window.location.origin
-      )
+      const anchor = (event.target as Element | null)?.closest?.("a[href]");
+      if (!(anchor instanceof HTMLAnchorElement)) return;
+      if (anchor.target || anchor.hasAttribute("download") || anchor.hasAttribute("data-reload"))
         return;
+      const url = new URL(anchor.href);
+      // Files and resource routes are not pages: let the browser load them.
+      if (!sameOrigin(url) || NOT_PAGES.some((prefix) => url.pathname.startsWith(prefix))) return;
       event.preventDefault();
-      navigate(anchor.pathname + anchor.search + anchor.hash);
+      navigate(url.pathname + url.search + url.hash);
     };
-    element.addEventListener("click", onClick);
-    return () => element.removeEventListener("click", onClick);
-  }, [navigate]);
 
-  return container;
+    const onSubmit = (event: SubmitEvent) => {
+      const form = event.target;
+      if (event.defaultPrevented || !(form instanceof HTMLFormElement)) return;
+      if (form.method !== "get" || form.target) return;
+      const action = new URL(form.action, window.location.href);
+      if (!sameOrigin(action)) return;
+      event.preventDefault();
+      const params = new URLSearchParams();
+      for (const [name, value] of new FormData(form, event.submitter)) {
+        if (typeof value === "string") params.append(name, value);
+      }
+      navigate(`${action.pathname}?${params}`);
+    };
+
+    document.addEventListener("click", onClick);
+    document.addEventListener("submit", onSubmit);
+    return () => {
+      document.removeEventListener("click", onClick);
+      document.removeEventListener("submit", onSubmit);
+    };
+  }, [navigate]);
 }

@@ -1,19 +1,22 @@
-import { Form, Link, NavLink, useSearchParams } from "@remix-run/react";
+import { useLocation, useSearchParams } from "@remix-run/react";
+
+// Plain links and forms: see client-navigation.ts for how they navigate with JavaScript.
 
 export function SiteHeader() {
+  const { pathname } = useLocation();
   return (
     <header className="site-header">
       <div className="site-header__inner">
-        <Link to="/" className="brand" aria-label="Bookstore home">
+        <a href="/" className="brand" aria-label="Bookstore home">
           <img src="/favicon.svg" alt="" width={28} height={28} /> Bookstore
-        </Link>
+        </a>
         <SearchBox />
         <nav aria-label="Main">
           <ul className="nav-list">
             <li>
-              <NavLink to="/books" end>
+              <a href="/books" aria-current={pathname === "/books" ? "page" : undefined}>
                 All books
-              </NavLink>
+              </a>
             </li>
           </ul>
         </nav>
@@ -25,7 +28,7 @@ export function SiteHeader() {
 export function SearchBox({ id = "site-search", large = false }: { id?: string; large?: boolean }) {
   const [params] = useSearchParams();
   return (
-    <Form
+    <form
       method="get"
       action="/books"
       role="search"
@@ -35,6 +38,8 @@ export function SearchBox({ id = "site-search", large = false }: { id?: string; 
         Search books by title, author or subject
       </label>
       <input
+        // A new search resets the box after a client-side navigation too.
+        key={params.get("q") ?? ""}
         id={id}
         type="search"
         name="q"
@@ -44,7 +49,7 @@ export function SearchBox({ id = "site-search", large = false }: { id?: string; 
         autoComplete="off"
       />
       <button type="submit">Search</button>
-    </Form>
+    </form>
   );
 }
 

@@ -1,10 +1,8 @@
 import { useLocation } from "@remix-run/react";
-import { useClientNavigation } from "~/components/client-navigation";
 
 /** Page links that keep the current search, genre and sort. */
 export function Pagination({ page, pageCount }: { page: number; pageCount: number }) {
   const location = useLocation();
-  const links = useClientNavigation<HTMLElement>();
   if (pageCount <= 1) return null;
 
   const hrefFor = (target: number) => {
@@ -15,7 +13,7 @@ export function Pagination({ page, pageCount }: { page: number; pageCount: numbe
   const pages = pageWindow(page, pageCount);
 
   return (
-    <nav className="pagination" aria-label="Pages" ref={links}>
+    <nav className="pagination" aria-label="Pages">
       <ul>
         <li>
           {page > 1 ? (

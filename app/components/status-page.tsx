@@ -1,4 +1,3 @@
-import { Link } from "@remix-run/react";
 import type { ReactNode } from "react";
 
 export function StatusPage({
@@ -16,7 +15,7 @@ export function StatusPage({
       <h1 id="status-title">{title}</h1>
       <p>{children}</p>
       <p>
-        <Link to="/books">Browse the catalog</Link> or <Link to="/">go to the home page</Link>.
+        <a href="/books">Browse the catalog</a> or <a href="/">go to the home page</a>.
       </p>
     </section>
   );

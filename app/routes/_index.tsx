@@ -1,7 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
 import { BookGrid } from "~/components/book-card";
-import { useClientNavigation } from "~/components/client-navigation";
 import { SearchBox } from "~/components/layout";
 import { listGenres, newArrivals } from "~/services/catalog.server";
 
@@ -20,7 +19,6 @@ export async function loader({ context }: LoaderFunctionArgs) {
 
 export default function Home() {
   const { arrivals, genres } = useLoaderData<typeof loader>();
-  const genreLinks = useClientNavigation<HTMLUListElement>();
   return (
     <>
       <section className="hero" aria-labelledby="hero-title">
@@ -32,14 +30,14 @@ export default function Home() {
       <section aria-labelledby="arrivals-title">
         <div className="section-heading">
           <h2 id="arrivals-title">New arrivals</h2>
-          <Link to="/books?sort=title">See all books</Link>
+          <a href="/books?sort=title">See all books</a>
         </div>
         <BookGrid books={arrivals} headingLevel={3} />
       </section>
 
       <section aria-labelledby="genres-title">
         <h2 id="genres-title">Browse by genre</h2>
-        <ul className="genre-list" ref={genreLinks}>
+        <ul className="genre-list">
           {genres.map(({ genre, count }) => (
             <li key={genre}>
               <a href={`/books?genre=${encodeURIComponent(genre)}`}>

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
 import { Availability, coverUrl } from "~/components/book-card";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { formatCents } from "~/lib/money";
@@ -44,7 +44,7 @@ export default function BookPage() {
           <div>
             <dt>Genre</dt>
             <dd>
-              <Link to={`/books?genre=${encodeURIComponent(book.genre)}`}>{book.genre}</Link>
+              <a href={`/books?genre=${encodeURIComponent(book.genre)}`}>{book.genre}</a>
             </dd>
           </div>
           <div>
@@ -58,7 +58,7 @@ export default function BookPage() {
           <Availability stock={book.stock} />
         </p>
         <p>
-          <Link to="/books">← Back to all books</Link>
+          <a href="/books">← Back to all books</a>
         </p>
       </div>
     </article>

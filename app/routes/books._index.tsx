@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
-import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
+import { useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { BookGrid } from "~/components/book-card";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
@@ -72,7 +72,7 @@ export default function Books() {
   return (
     <>
       <h1>{heading}</h1>
-      <Form method="get" className="filters" aria-label="Search and filter books">
+      <form method="get" action="/books" className="filters" aria-label="Search and filter books">
         <div className="field">
           <label htmlFor="filter-q">Search</label>
           <input
@@ -105,7 +105,7 @@ export default function Books() {
           </select>
         </div>
         <button type="submit">{searching ? "Searching…" : "Apply"}</button>
-      </Form>
+      </form>
 
       <div
         aria-live="polite"
@@ -119,7 +119,7 @@ export default function Books() {
         </p>
         {result.total === 0 ? (
           <p>
-            Try fewer or different words, or <Link to="/books">browse all books</Link>.
+            Try fewer or different words, or <a href="/books">browse all books</a>.
           </p>
         ) : (
           <BookGrid books={result.books} />
