@@ -5,6 +5,8 @@
  * twice changes nothing.
  */
 import { sqlTimestamp, type Db } from "../../app/lib/db.server";
+import { Book } from "../../app/models/Book";
+import { DeliveryProvider } from "../../app/models/DeliveryProvider";
 import { demoBooks } from "./catalog-data";
 
 export const deliveryProviders = [
@@ -58,6 +60,8 @@ export async function seedDemoData(db: Db, now: Date = new Date()): Promise<Seed
         updatedAt: sqlTimestamp(now),
       }))
       .filter((row) => !existingIsbns.has(row.isbn));
+    // The models' JSON schemas hold the catalog's invariants: bad demo data fails here, loudly.
+    rows.forEach((row) => Book.fromJson(row));
     for (let i = 0; i < rows.length; i += 100) {
       await trx("books").insert(rows.slice(i, i + 100));
     }
@@ -68,6 +72,7 @@ export async function seedDemoData(db: Db, now: Date = new Date()): Promise<Seed
     const providers = deliveryProviders
       .filter((provider) => !existingProviders.has(provider.name))
       .map((provider) => ({ ...provider, active: true }));
+    providers.forEach((provider) => DeliveryProvider.fromJson(provider));
     if (providers.length > 0) await trx("deliveryProviders").insert(providers);
 
     return { booksAdded: rows.length, providersAdded: providers.length };
