@@ -14,8 +14,6 @@ import type { Db } from "~/lib/db.server";
 import { applySearch, planSearch } from "~/lib/search.server";
 import { cached, forget } from "~/lib/ttl-cache.server";
 
-export { PAGE_SIZE };
-
 export interface BookSummary {
   id: number;
   title: string;

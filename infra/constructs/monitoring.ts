@@ -52,30 +52,26 @@ export class Monitoring extends Construct {
       this.alarmNames.push(a.alarmName);
     };
 
-    alarm("alb-5xx", {
-      alarmDescription: "The load balancer itself answered 5xx (no healthy target, timeouts)",
-      namespace: "AWS/ApplicationELB",
-      metricName: "HTTPCode_ELB_5XX_Count",
-      dimensions: lb,
-      statistic: "Sum",
-      period: 300,
-      evaluationPeriods: 1,
-      threshold: 10,
-      comparisonOperator: "GreaterThanThreshold",
-      treatMissingData: "notBreaching",
-    });
-    alarm("target-5xx", {
-      alarmDescription: "The app answered 5xx",
-      namespace: "AWS/ApplicationELB",
-      metricName: "HTTPCode_Target_5XX_Count",
-      dimensions: lb,
-      statistic: "Sum",
-      period: 300,
-      evaluationPeriods: 1,
-      threshold: 10,
-      comparisonOperator: "GreaterThanThreshold",
-      treatMissingData: "notBreaching",
-    });
+    // More than 10 server errors in 5 minutes, from the load balancer itself or from the app.
+    const serverErrors = (name: string, metricName: string, alarmDescription: string) =>
+      alarm(name, {
+        alarmDescription,
+        namespace: "AWS/ApplicationELB",
+        metricName,
+        dimensions: lb,
+        statistic: "Sum",
+        period: 300,
+        evaluationPeriods: 1,
+        threshold: 10,
+        comparisonOperator: "GreaterThanThreshold",
+        treatMissingData: "notBreaching",
+      });
+    serverErrors(
+      "alb-5xx",
+      "HTTPCode_ELB_5XX_Count",
+      "The load balancer itself answered 5xx (no healthy target, timeouts)",
+    );
+    serverErrors("target-5xx", "HTTPCode_Target_5XX_Count", "The app answered 5xx");
     alarm("p95-response-time", {
       alarmDescription: "p95 response time above 1.5 s for 10 minutes",
       namespace: "AWS/ApplicationELB",

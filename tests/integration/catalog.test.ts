@@ -1,11 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  findBook,
-  listBooks,
-  listGenres,
-  newArrivals,
-  PAGE_SIZE,
-} from "../../app/services/catalog.server";
+import { findBook, listBooks, listGenres, newArrivals } from "../../app/services/catalog.server";
+import { PAGE_SIZE } from "../../app/lib/catalog-options";
 import { sqlTimestamp } from "../../app/lib/db.server";
 import { deliveryProviders } from "../../db/seeds/demo";
 import { createTestDatabase, enginesUnderTest, type TestDatabase } from "../helpers/databases";
