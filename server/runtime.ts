@@ -7,7 +7,12 @@ import {
   refreshOnAccessDenied,
   resolveSessionSecret,
 } from "../app/lib/aws-secrets.server";
-import { ConfigError, loadConfig, type Config } from "../app/lib/config.server";
+import {
+  ConfigError,
+  loadConfig,
+  parseSessionSecrets,
+  type Config,
+} from "../app/lib/config.server";
 import { createDb, MYSQL_SESSION_SETTINGS, mysqlTls, type Db } from "../app/lib/db.server";
 import { createLogger, type Logger } from "../app/lib/logger.server";
 import { migrateLatest } from "../db/migrate";
@@ -54,13 +59,9 @@ export async function openDatabase(config: Config): Promise<Db> {
 
 /** Fills in SESSION_SECRET from Secrets Manager when only its ARN is configured; fails fast. */
 export async function resolveSecrets(config: Config): Promise<Config> {
-  if (config.sessionSecret || !config.sessionSecretArn) return config;
-  return {
-    ...config,
-    sessionSecret: await resolveSessionSecret(config.sessionSecretArn, {
-      region: config.awsRegion,
-    }),
-  };
+  if (config.sessionSecrets || !config.sessionSecretArn) return config;
+  const value = await resolveSessionSecret(config.sessionSecretArn, { region: config.awsRegion });
+  return { ...config, sessionSecrets: parseSessionSecrets(value) };
 }
 
 export { createLogger, type Logger };

@@ -47,11 +47,38 @@ const schema = z.object({
   AWS_REGION: z.string().trim().min(1).optional(),
   UPLOADS_DIR: z.string().trim().min(1).default("var/uploads"),
   SHARED_ASSETS_DIR: z.string().trim().min(1).optional(),
-  SESSION_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  // Comma-separated for rotation: the first signs new cookies, every one is accepted.
+  SESSION_SECRET: z
+    .string()
+    .transform((value, ctx) => {
+      try {
+        return parseSessionSecrets(value);
+      } catch (error) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: (error as Error).message });
+        return z.NEVER;
+      }
+    })
+    .optional(),
   SESSION_SECRET_ARN: z
     .string()
     .trim()
     .startsWith("arn:", "must be a Secrets Manager ARN")
+    .optional(),
+  // Outgoing mail: SMTP in production (e.g. smtps://user:pass@email-smtp.eu-west-1.amazonaws.com);
+  // without it every message is written to MAIL_OUTBOX_DIR instead.
+  SMTP_URL: z
+    .string()
+    .trim()
+    .regex(/^smtps?:\/\/[^/]+/, "must be smtp://… or smtps://…")
+    .optional(),
+  MAIL_FROM: z.string().trim().min(3).default("Bookstore <no-reply@bookstore.localhost>"),
+  MAIL_OUTBOX_DIR: z.string().trim().min(1).default("var/outbox"),
+  // The site's own address, for links in e-mails. Never taken from the request's
+  // Host header in production, which anyone can set (password-reset link poisoning).
+  PUBLIC_URL: z
+    .string()
+    .trim()
+    .regex(/^https?:\/\/[^/]+$/, "must be an origin such as https://shop.example.com")
     .optional(),
   LOG_LEVEL: z
     .enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(", ")}` })
@@ -85,9 +112,16 @@ export interface Config {
   uploadsDir: string;
   /** Where every release publishes its fingerprinted assets (EFS), so old pages find theirs. */
   sharedAssetsDir?: string;
-  /** Undefined only when it is to be read from Secrets Manager (sessionSecretArn). */
-  sessionSecret?: string;
+  /**
+   * Signing secrets for the session cookie, newest first. Undefined only when
+   * they are to be read from Secrets Manager (sessionSecretArn).
+   */
+  sessionSecrets?: string[];
   sessionSecretArn?: string;
+  /** Cookies only over HTTPS: on in production, where the ALB terminates TLS. */
+  secureCookies: boolean;
+  mail: { smtpUrl?: string; from: string; outboxDir: string };
+  publicUrl?: string;
   logLevel: (typeof LOG_LEVELS)[number];
   trustProxy: number;
   webConcurrency: number;
@@ -130,6 +164,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       "is required when NODE_ENV=production (or set SESSION_SECRET_ARN)",
     );
   }
+  if (isProduction && e.SMTP_URL && !e.PUBLIC_URL) {
+    throw new ConfigError(
+      "PUBLIC_URL",
+      "is required with SMTP_URL in production (links in e-mails)",
+    );
+  }
   if (e.DB_POOL_MIN > e.DB_POOL_MAX) {
     throw new ConfigError("DB_POOL_MIN", `must not exceed DB_POOL_MAX (${e.DB_POOL_MAX})`);
   }
@@ -144,14 +184,29 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     awsRegion: e.AWS_REGION,
     uploadsDir: e.UPLOADS_DIR,
     sharedAssetsDir: e.SHARED_ASSETS_DIR,
-    sessionSecret:
-      e.SESSION_SECRET ?? (e.SESSION_SECRET_ARN ? undefined : DEVELOPMENT_SESSION_SECRET),
+    sessionSecrets:
+      e.SESSION_SECRET ?? (e.SESSION_SECRET_ARN ? undefined : [DEVELOPMENT_SESSION_SECRET]),
     sessionSecretArn: e.SESSION_SECRET_ARN,
+    secureCookies: isProduction,
+    mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM, outboxDir: e.MAIL_OUTBOX_DIR },
+    publicUrl: e.PUBLIC_URL,
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY,
     webConcurrency: e.WEB_CONCURRENCY ?? (isProduction ? os.availableParallelism() : 1),
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
   };
+}
+
+/**
+ * "secret1,secret2": the first signs, all are accepted, so a new secret can be
+ * put in front and the old one dropped a session lifetime later.
+ */
+export function parseSessionSecrets(value: string): string[] {
+  const secrets = value.split(",").map((secret) => secret.trim());
+  if (secrets.some((secret) => secret.length < 32)) {
+    throw new Error("must be at least 32 characters (each, when comma-separated)");
+  }
+  return secrets;
 }
 
 function databaseConfig(e: z.infer<typeof schema>): DatabaseConfig {

@@ -15,7 +15,7 @@ describe("configuration", () => {
       trustProxy: 0,
       logLevel: "info",
     });
-    expect(config.sessionSecret).toBeTruthy();
+    expect(config.sessionSecrets?.[0]?.length).toBeGreaterThanOrEqual(32);
   });
 
   it("parses a MySQL URL with escaped credentials", () => {
@@ -59,7 +59,7 @@ describe("configuration", () => {
       secretArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds",
       sslCa: "/etc/bookstore/rds-global-bundle.pem",
     });
-    expect(config.sessionSecret).toBeUndefined();
+    expect(config.sessionSecrets).toBeUndefined();
   });
 
   it.each([
@@ -80,7 +80,7 @@ describe("configuration", () => {
     [
       { SESSION_SECRET: "short" },
       "SESSION_SECRET",
-      /SESSION_SECRET must be at least 32 characters$/,
+      /SESSION_SECRET must be at least 32 characters \(each, when comma-separated\)$/,
     ],
     [{ DATABASE_SECRET_ARN: "arn:aws:secretsmanager:x" }, "DB_HOST", /DB_HOST is required/],
     [{ DB_POOL_MIN: "20", DB_POOL_MAX: "5" }, "DB_POOL_MIN", /DB_POOL_MIN must not exceed/],
