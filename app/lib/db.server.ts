@@ -114,3 +114,27 @@ export async function pingDb(db: Db, timeoutMs = 2000): Promise<void> {
 export function sqlTimestamp(date: Date = new Date()): string {
   return date.toISOString().slice(0, 19).replace("T", " ");
 }
+
+const DEADLOCK_ERRNOS = new Set([1213 /* ER_LOCK_DEADLOCK */, 1205 /* ER_LOCK_WAIT_TIMEOUT */]);
+
+/**
+ * Runs `work` in one transaction. MySQL may pick a transaction as the victim
+ * of a deadlock and roll it back; it is then safe to run again from the top,
+ * which this does (at most three times), so callers see a deadlock only if it
+ * keeps happening.
+ */
+export async function inTransaction<T>(
+  db: Db,
+  work: (trx: Knex.Transaction) => Promise<T>,
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await db.transaction(work);
+    } catch (error) {
+      const errno =
+        (error as { errno?: number; nativeError?: { errno?: number } }).errno ??
+        (error as { nativeError?: { errno?: number } }).nativeError?.errno;
+      if (attempt >= 3 || errno === undefined || !DEADLOCK_ERRNOS.has(errno)) throw error;
+    }
+  }
+}

@@ -1,6 +1,7 @@
-import { Model } from "objection";
+import type { JSONSchema } from "objection";
+import { BaseModel, schema } from "./BaseModel";
 
-export class Book extends Model {
+export class Book extends BaseModel {
   static override tableName = "books";
 
   id!: number;
@@ -14,23 +15,22 @@ export class Book extends Model {
   stock!: number;
   coverPath!: string | null;
   archivedAt!: string | null;
-  createdAt!: string;
-  updatedAt!: string;
 
-  static override jsonSchema = {
+  static override jsonSchema: JSONSchema = {
     type: "object",
     required: ["isbn", "title", "author", "description", "genre", "publishedYear", "priceCents"],
     properties: {
-      id: { type: "integer" },
+      id: schema.id,
       isbn: { type: "string", pattern: "^(97[89])?\\d{9}[\\dX]$" },
       title: { type: "string", minLength: 1, maxLength: 255 },
       author: { type: "string", minLength: 1, maxLength: 255 },
       description: { type: "string", maxLength: 5000 },
       genre: { type: "string", minLength: 1, maxLength: 64 },
       publishedYear: { type: "integer", minimum: 1, maximum: 9999 },
-      priceCents: { type: "integer", minimum: 0 },
+      priceCents: schema.cents,
       stock: { type: "integer", minimum: 0 },
-      coverPath: { type: ["string", "null"], maxLength: 255 },
+      coverPath: schema.optionalText(255),
+      archivedAt: schema.optionalTimestamp,
     },
   };
 }

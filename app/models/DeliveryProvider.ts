@@ -1,6 +1,7 @@
-import { Model } from "objection";
+import type { JSONSchema } from "objection";
+import { BaseModel, schema } from "./BaseModel";
 
-export class DeliveryProvider extends Model {
+export class DeliveryProvider extends BaseModel {
   static override tableName = "delivery_providers";
 
   id!: number;
@@ -9,14 +10,14 @@ export class DeliveryProvider extends Model {
   costCents!: number;
   active!: boolean;
 
-  static override jsonSchema = {
+  static override jsonSchema: JSONSchema = {
     type: "object",
     required: ["name", "coverageArea", "costCents"],
     properties: {
-      id: { type: "integer" },
-      name: { type: "string", minLength: 1, maxLength: 100 },
-      coverageArea: { type: "string", minLength: 1, maxLength: 255 },
-      costCents: { type: "integer", minimum: 0 },
+      id: schema.id,
+      name: schema.text(100),
+      coverageArea: schema.text(255),
+      costCents: schema.cents,
       active: { type: "boolean" },
     },
   };

@@ -7,6 +7,7 @@
 import type { Knex } from "knex";
 import * as catalog from "./20261128000100_catalog";
 import * as bookSearch from "./20261128000200_book_search";
+import * as shoppers from "./20261203000100_shoppers";
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -16,6 +17,7 @@ interface Migration {
 const migrations: ReadonlyArray<readonly [name: string, migration: Migration]> = [
   ["20261128000100_catalog", catalog],
   ["20261128000200_book_search", bookSearch],
+  ["20261203000100_shoppers", shoppers],
 ];
 
 export const migrationSource: Knex.MigrationSource<string> = {
