@@ -14,6 +14,11 @@ import { pathToFileURL } from "node:url";
 import { createRequestHandler, type ServerBuild } from "@remix-run/node";
 import { createDb } from "../app/lib/db.server";
 import { createLogger } from "../app/lib/logger.server";
+import { createMailer } from "../app/lib/mailer.server";
+import { createSimulatedGateway } from "../app/lib/payments.server";
+import { createRateLimits } from "../app/lib/rate-limits.server";
+import { createSessionStore } from "../app/lib/session.server";
+import { resourceRoutePatterns, withDomainErrors } from "../server/route-modules";
 import { migrateLatest } from "../db/migrate";
 import { seedDemoData } from "../db/seeds/demo";
 
@@ -31,13 +36,28 @@ if (!fileArg) {
   await seedDemoData(db);
 }
 const build = (await import(pathToFileURL(path.resolve("build/index.js")).href)) as ServerBuild;
-const handle = createRequestHandler(build, "production");
+const handle = createRequestHandler(withDomainErrors(build), "production");
+const logger = createLogger("silent");
 const context = {
   db,
   cspNonce: "bench",
   requestId: "bench",
   uploadsDir: os.tmpdir(),
-  logger: createLogger("silent"),
+  logger,
+  sessions: createSessionStore(db, {
+    secrets: ["bench-only-session-secret-0123456789abcdef"],
+    secure: false,
+  }),
+  payments: createSimulatedGateway(),
+  mailer: createMailer(
+    { from: "bench@localhost", outboxDir: path.join(os.tmpdir(), "bookstore-bench-outbox") },
+    logger,
+    { logLinks: false },
+  ),
+  rateLimits: createRateLimits(db),
+  clientIp: "127.0.0.1",
+  publicUrl: "http://bench.local",
+  resourceRoutes: resourceRoutePatterns(build),
 };
 
 console.log(`${requests} requests per page after 200 warm-up requests`);

@@ -16,20 +16,68 @@ import "../app/load-context";
 import type { Config } from "../app/lib/config.server";
 import { pingDb, type Db } from "../app/lib/db.server";
 import type { Logger } from "../app/lib/logger.server";
+import { createMailer, type Mailer } from "../app/lib/mailer.server";
+import { createSimulatedGateway, type PaymentGateway } from "../app/lib/payments.server";
+import { createRateLimits, type RateLimits } from "../app/lib/rate-limits.server";
+import { createSessionStore } from "../app/lib/session.server";
 import { rejectCrossSiteMutations } from "./origin-check";
+import { resourceRoutePatterns, withDomainErrors } from "./route-modules";
 
 export interface AppDependencies {
-  config: Pick<Config, "env" | "trustProxy" | "uploadsDir" | "sharedAssetsDir">;
+  config: Pick<
+    Config,
+    | "env"
+    | "trustProxy"
+    | "uploadsDir"
+    | "sharedAssetsDir"
+    | "sessionSecrets"
+    | "secureCookies"
+    | "mail"
+    | "publicUrl"
+  >;
   db: Db;
   logger: Logger;
   build: ServerBuild;
   /** Folder holding favicon etc. and the client build in build/ (default ./public). */
   publicDir?: string;
+  /** The payment gateway; the simulated one unless a test or a real processor provides another. */
+  payments?: PaymentGateway;
+  /** Outgoing mail; SMTP or the outbox folder as configured unless given. */
+  mailer?: Mailer;
+  /** Sign-in and join limits; the database-backed defaults unless given. */
+  rateLimits?: RateLimits;
 }
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
-export function createApp({ config, db, logger, build, publicDir = "public" }: AppDependencies) {
+export function createApp({
+  config,
+  db,
+  logger,
+  build,
+  publicDir = "public",
+  ...services
+}: AppDependencies) {
+  if (!config.sessionSecrets?.length) {
+    throw new Error("createApp needs the session secrets resolved (see resolveSecrets)");
+  }
+  const sessions = createSessionStore(db, {
+    secrets: config.sessionSecrets,
+    secure: config.secureCookies,
+  });
+  const payments = services.payments ?? createSimulatedGateway();
+  const mailer =
+    services.mailer ?? createMailer(config.mail, logger, { logLinks: config.env !== "production" });
+  const rateLimits = services.rateLimits ?? createRateLimits(db);
+  // Addresses that are not pages: Remix resource routes, and what Express serves itself below.
+  const resourceRoutes = [
+    ...resourceRoutePatterns(build),
+    "/build/*",
+    "/uploads/*",
+    "/healthz",
+    "/readyz",
+  ];
+
   const app = express();
   app.disable("x-powered-by");
   // Behind the ALB exactly one hop is trusted, so X-Forwarded-For cannot be spoofed.
@@ -101,14 +149,21 @@ export function createApp({ config, db, logger, build, publicDir = "public" }: A
   app.all(
     "*",
     createRequestHandler({
-      build,
+      build: withDomainErrors(build),
       mode: config.env,
-      getLoadContext: (_req, res): AppLoadContext => ({
+      getLoadContext: (req, res): AppLoadContext => ({
         db,
         cspNonce: res.locals.cspNonce as string,
         requestId: res.locals.requestId as string,
         uploadsDir: config.uploadsDir,
         logger: logger.child({ requestId: res.locals.requestId }),
+        sessions,
+        payments,
+        mailer,
+        rateLimits,
+        clientIp: req.ip ?? req.socket.remoteAddress ?? "unknown",
+        publicUrl: config.publicUrl ?? `${req.protocol}://${req.get("host")}`,
+        resourceRoutes,
       }),
     }),
   );

@@ -10,7 +10,9 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { ServerBuild } from "@remix-run/node";
 import type { Db } from "../../app/lib/db.server";
-import { createLogger } from "../../app/lib/logger.server";
+import { createLogger, type Logger } from "../../app/lib/logger.server";
+import type { PaymentGateway } from "../../app/lib/payments.server";
+import type { RateLimits } from "../../app/lib/rate-limits.server";
 import { createApp } from "../../server/app";
 
 export const repoRoot = path.resolve(import.meta.dirname, "..", "..");
@@ -26,26 +28,49 @@ export async function loadServerBuild(): Promise<ServerBuild> {
 export interface TestServer {
   url: string;
   uploadsDir: string;
+  /** Where the server writes the e-mails it would send (one JSON file each). */
+  outboxDir: string;
   close(): Promise<void>;
+}
+
+export const TEST_SESSION_SECRET = "test-only-session-secret-0123456789abcdefghij";
+
+export interface TestServerOptions {
+  trustProxy?: number;
+  sharedAssetsDir?: string;
+  /** Newest first; defaults to [TEST_SESSION_SECRET]. */
+  sessionSecrets?: string[];
+  secureCookies?: boolean;
+  payments?: PaymentGateway;
+  rateLimits?: RateLimits;
+  logger?: Logger;
 }
 
 export async function startTestServer(
   db: Db,
-  options: { trustProxy?: number; sharedAssetsDir?: string } = {},
+  options: TestServerOptions = {},
 ): Promise<TestServer> {
   const build = await loadServerBuild();
   const uploadsDir = await fsp.mkdtemp(path.join(os.tmpdir(), "bookstore-uploads-"));
+  const outboxDir = await fsp.mkdtemp(path.join(os.tmpdir(), "bookstore-outbox-"));
   const app = createApp({
     config: {
       env: "production",
       trustProxy: options.trustProxy ?? 0,
       uploadsDir,
       sharedAssetsDir: options.sharedAssetsDir,
+      sessionSecrets: options.sessionSecrets ?? [TEST_SESSION_SECRET],
+      // Plain HTTP on loopback: a Secure cookie would not come back.
+      secureCookies: options.secureCookies ?? false,
+      mail: { from: "Bookstore <shop@test.invalid>", outboxDir },
+      publicUrl: undefined,
     },
     db,
-    logger: createLogger("silent"),
+    logger: options.logger ?? createLogger("silent"),
     build,
     publicDir: path.join(repoRoot, "public"),
+    payments: options.payments,
+    rateLimits: options.rateLimits,
   });
   const server = app.listen(0, "127.0.0.1");
   await new Promise<void>((resolve) => server.once("listening", resolve));
@@ -53,10 +78,12 @@ export async function startTestServer(
   return {
     url: `http://127.0.0.1:${port}`,
     uploadsDir,
+    outboxDir,
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await fsp.rm(uploadsDir, { recursive: true, force: true });
+      await fsp.rm(outboxDir, { recursive: true, force: true });
     },
   };
 }
