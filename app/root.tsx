@@ -1,10 +1,20 @@
-import type { LinksFunction } from "@remix-run/node";
-import { Links, Meta, Outlet, Scripts, ScrollRestoration, useNavigation } from "@remix-run/react";
+import type { LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
+import {
+  Links,
+  Meta,
+  Outlet,
+  Scripts,
+  ScrollRestoration,
+  useNavigation,
+  useRouteLoaderData,
+} from "@remix-run/react";
 import type { ReactNode } from "react";
 import { SiteFooter, SiteHeader } from "~/components/layout";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { useClientNavigation } from "~/components/client-navigation";
+import { getSession, getUser } from "~/lib/auth.server";
 import { useNonce } from "~/lib/nonce";
+import { cartCount } from "~/services/cart.server";
 import styles from "~/styles/app.css";
 
 export const links: LinksFunction = () => [
@@ -12,9 +22,31 @@ export const links: LinksFunction = () => [
   { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
 ];
 
+/**
+ * Who is here and how full their cart is, for the header. A visitor without a
+ * session cookie costs no query at all; a guest with a cart one, a signed-in
+ * user two (see app/lib/auth.server.ts).
+ */
+export async function loader(args: LoaderFunctionArgs) {
+  const [user, session] = await Promise.all([getUser(args), getSession(args)]);
+  const count = await cartCount(
+    args.context.db,
+    user ? { userId: user.id } : { guestCartId: session.get("cartId") },
+  );
+  return {
+    user: user && { name: user.name, role: user.role },
+    cartCount: count,
+    resourceRoutes: args.context.resourceRoutes,
+  };
+}
+
+export type RootLoaderData = Awaited<ReturnType<typeof loader>>;
+
 export function Layout({ children }: { children: ReactNode }) {
   const nonce = useNonce();
-  useClientNavigation();
+  // Undefined while an error boundary renders without the root's data.
+  const root = useRouteLoaderData<typeof loader>("root");
+  useClientNavigation(root?.resourceRoutes);
   return (
     <html lang="en">
       <head>
@@ -27,7 +59,7 @@ export function Layout({ children }: { children: ReactNode }) {
         <a className="skip-link" href="#main">
           Skip to content
         </a>
-        <SiteHeader />
+        <SiteHeader user={root?.user ?? null} cartCount={root?.cartCount ?? 0} />
         <main id="main" tabIndex={-1}>
           {children}
         </main>

@@ -1,4 +1,5 @@
 import { formatCents } from "~/lib/money";
+import { AddToCartForm } from "./add-to-cart";
 import type { BookSummary } from "~/services/catalog.server";
 
 export function coverUrl(book: Pick<BookSummary, "id" | "coverPath">): string {
@@ -51,6 +52,7 @@ function BookCard({ book, headingLevel }: { book: BookSummary; headingLevel: 2 |
         <span className="price">{formatCents(book.priceCents)}</span>{" "}
         <Availability stock={book.stock} />
       </p>
+      <AddToCartForm bookId={book.id} title={book.title} stock={book.stock} compact />
     </article>
   );
 }

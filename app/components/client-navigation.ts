@@ -12,17 +12,25 @@
  * POST: it needs the action machinery) handle their events before this: React
  * listens on the document from hydration, before our listener exists, and we
  * skip whatever it already handled (defaultPrevented).
+ *
+ * Some addresses are not pages: resource routes (a cover image, sign-out) and
+ * the files the server serves itself. The server lists them from the Remix
+ * build and its own routes (server/route-modules.ts) and the root loader hands
+ * the list here; links to them are left to the browser. Until the list is
+ * known (an error page rendered without the root's data), every link is.
  */
-import { useNavigate } from "@remix-run/react";
+import { matchPath, useNavigate } from "@remix-run/react";
 import { useEffect } from "react";
 
-const NOT_PAGES = ["/uploads/", "/covers/", "/build/"];
-
-export function useClientNavigation(): void {
+export function useClientNavigation(resourceRoutes: string[] | undefined): void {
   const navigate = useNavigate();
 
   useEffect(() => {
     const sameOrigin = (url: URL) => url.origin === window.location.origin;
+    const isPage = (url: URL) =>
+      sameOrigin(url) &&
+      resourceRoutes !== undefined &&
+      !resourceRoutes.some((pattern) => matchPath(pattern, url.pathname));
 
     const onClick = (event: MouseEvent) => {
       if (event.defaultPrevented || event.button !== 0) return;
@@ -33,8 +41,8 @@ export function useClientNavigation(): void {
       if (anchor.target || anchor.hasAttribute("download") || anchor.hasAttribute("data-reload"))
         return;
       const url = new URL(anchor.href);
-      // Files and resource routes are not pages: let the browser load them.
-      if (!sameOrigin(url) || NOT_PAGES.some((prefix) => url.pathname.startsWith(prefix))) return;
+      // Other sites, files and resource routes are not pages here: let the browser load them.
+      if (!isPage(url)) return;
       event.preventDefault();
       navigate(url.pathname + url.search + url.hash);
     };
@@ -44,7 +52,7 @@ export function useClientNavigation(): void {
       if (event.defaultPrevented || !(form instanceof HTMLFormElement)) return;
       if (form.method !== "get" || form.target) return;
       const action = new URL(form.action, window.location.href);
-      if (!sameOrigin(action)) return;
+      if (!isPage(action)) return;
       event.preventDefault();
       const params = new URLSearchParams();
       for (const [name, value] of new FormData(form, event.submitter)) {
@@ -59,5 +67,5 @@ export function useClientNavigation(): void {
       document.removeEventListener("click", onClick);
       document.removeEventListener("submit", onSubmit);
     };
-  }, [navigate]);
+  }, [navigate, resourceRoutes]);
 }

@@ -1,9 +1,16 @@
-import { useLocation, useSearchParams } from "@remix-run/react";
+import { Form, useFetchers, useLocation, useSearchParams } from "@remix-run/react";
 
-// Plain links and forms: see client-navigation.ts for how they navigate with JavaScript.
+// Plain links and GET forms: see client-navigation.ts for how they navigate with JavaScript.
 
-export function SiteHeader() {
+export interface HeaderUser {
+  name: string;
+  role: "customer" | "admin";
+}
+
+export function SiteHeader({ user, cartCount }: { user: HeaderUser | null; cartCount: number }) {
   const { pathname } = useLocation();
+  const current = (path: string) => (pathname === path ? "page" : undefined);
+  const count = cartCount + usePendingCartAdds();
   return (
     <header className="site-header">
       <div className="site-header__inner">
@@ -14,15 +21,78 @@ export function SiteHeader() {
         <nav aria-label="Main">
           <ul className="nav-list">
             <li>
-              <a href="/books" aria-current={pathname === "/books" ? "page" : undefined}>
+              <a href="/books" aria-current={current("/books")}>
                 All books
               </a>
             </li>
+            <li>
+              <a href="/cart" aria-current={current("/cart")} className="cart-link">
+                Cart{" "}
+                <span className="cart-count" aria-live="polite">
+                  <span className="visually-hidden">: </span>
+                  {count}
+                  <span className="visually-hidden">{count === 1 ? " book" : " books"}</span>
+                </span>
+              </a>
+            </li>
+            {user ? (
+              <>
+                <li>
+                  <a href="/orders" aria-current={current("/orders")}>
+                    Orders
+                  </a>
+                </li>
+                <li>
+                  <a href="/account" aria-current={current("/account")}>
+                    Account
+                  </a>
+                </li>
+                <li>
+                  <Form method="post" action="/logout" className="inline-form">
+                    <button type="submit" className="link-button">
+                      Sign out
+                    </button>
+                  </Form>
+                </li>
+              </>
+            ) : (
+              <>
+                <li>
+                  <a href="/login" aria-current={current("/login")}>
+                    Sign in
+                  </a>
+                </li>
+                <li>
+                  <a href="/join" aria-current={current("/join")}>
+                    Join
+                  </a>
+                </li>
+              </>
+            )}
           </ul>
         </nav>
       </div>
     </header>
   );
+}
+
+/**
+ * Books being added right now (fetchers posting intent=add to /cart), counted
+ * before the server answers: the optimistic part of the header's cart count.
+ * Once the action is done the root loader's fresh count takes over.
+ */
+function usePendingCartAdds(): number {
+  return useFetchers()
+    .filter(
+      (fetcher) =>
+        fetcher.state === "submitting" &&
+        fetcher.formAction === "/cart" &&
+        fetcher.formData?.get("intent") === "add",
+    )
+    .reduce((sum, fetcher) => {
+      const quantity = Number(fetcher.formData?.get("quantity"));
+      return Number.isInteger(quantity) && quantity >= 1 && quantity <= 99 ? sum + quantity : sum;
+    }, 0);
 }
 
 export function SearchBox({ id = "site-search", large = false }: { id?: string; large?: boolean }) {

@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
+import { AddToCartForm } from "~/components/add-to-cart";
 import { Availability, coverUrl } from "~/components/book-card";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { formatCents } from "~/lib/money";
@@ -57,6 +58,7 @@ export default function BookPage() {
           <span className="price price--large">{formatCents(book.priceCents)}</span>{" "}
           <Availability stock={book.stock} />
         </p>
+        <AddToCartForm bookId={book.id} title={book.title} stock={book.stock} />
         <p>
           <a href="/books">← Back to all books</a>
         </p>
