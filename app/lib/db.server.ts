@@ -69,11 +69,16 @@ export function createDb(
   });
 }
 
-/** Every MySQL connection speaks full UTF-8 and UTC, however its settings were obtained. */
+/**
+ * Every MySQL connection speaks full UTF-8 and UTC, however its settings were
+ * obtained. Timestamps come back as the same "YYYY-MM-DD HH:MM:SS" text SQLite
+ * returns (see sqlTimestamp), not as Date objects: one shape on both engines.
+ */
 export const MYSQL_SESSION_SETTINGS = {
   charset: "utf8mb4",
   timezone: "Z",
   supportBigNumbers: true,
+  dateStrings: true,
 } as const;
 
 /** RDS runs with require_secure_transport=ON: verify the server against the RDS CA bundle. */
@@ -113,6 +118,23 @@ export async function pingDb(db: Db, timeoutMs = 2000): Promise<void> {
  */
 export function sqlTimestamp(date: Date = new Date()): string {
   return date.toISOString().slice(0, 19).replace("T", " ");
+}
+
+/**
+ * True when a write broke a unique index: Objection's UniqueViolationError on
+ * MySQL, or better-sqlite3's own error, which Objection does not recognise.
+ */
+export function isUniqueViolation(error: unknown): boolean {
+  if (!error || typeof error !== "object") return false;
+  if ((error as Error).name === "UniqueViolationError") return true;
+  const native = (error as { nativeError?: unknown }).nativeError ?? error;
+  const { code, errno } = native as { code?: unknown; errno?: unknown };
+  return (
+    code === "ER_DUP_ENTRY" ||
+    errno === 1062 ||
+    code === "SQLITE_CONSTRAINT_UNIQUE" ||
+    code === "SQLITE_CONSTRAINT_PRIMARYKEY"
+  );
 }
 
 const DEADLOCK_ERRNOS = new Set([1213 /* ER_LOCK_DEADLOCK */, 1205 /* ER_LOCK_WAIT_TIMEOUT */]);

@@ -73,9 +73,12 @@ export function createSessionStore(
     },
     async readData(id) {
       if (!SESSION_ID.test(id)) return null;
-      const found = (await db("sessions").select("data", "expiresAt").where({ id }).first()) as
-        { data: string; expiresAt: string } | undefined;
-      if (!found || found.expiresAt <= sqlTimestamp()) return null;
+      const found = (await db("sessions")
+        .select("data")
+        .where({ id })
+        .where("expiresAt", ">", sqlTimestamp())
+        .first()) as { data: string } | undefined;
+      if (!found) return null;
       return JSON.parse(found.data) as SessionData;
     },
     async updateData(id, data, expires) {

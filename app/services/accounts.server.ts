@@ -10,8 +10,7 @@
  *   and one use; using it signs the account out everywhere.
  */
 import crypto from "node:crypto";
-import { UniqueViolationError } from "objection";
-import { inTransaction, sqlTimestamp, type Db } from "~/lib/db.server";
+import { inTransaction, isUniqueViolation, sqlTimestamp, type Db } from "~/lib/db.server";
 import { DomainError } from "~/lib/domain-errors.server";
 import type { Mailer } from "~/lib/mailer.server";
 import { hashPassword, verifyAgainstNothing, verifyPassword } from "~/lib/password.server";
@@ -47,7 +46,7 @@ export async function register(
     });
     return { id: user.id };
   } catch (error) {
-    if (error instanceof UniqueViolationError) {
+    if (isUniqueViolation(error)) {
       throw new AccountFieldError(
         "email",
         "An account with this email already exists. Sign in, or reset your password.",

@@ -6,7 +6,7 @@
  * A line's quantity is a whole number from 1 to 99 and never more than the
  * book's stock. At sign-in the guest's cart is merged into the user's.
  */
-import { inTransaction, sqlTimestamp, type Db } from "~/lib/db.server";
+import { inTransaction, isUniqueViolation, sqlTimestamp, type Db } from "~/lib/db.server";
 import { DomainError, NotFoundError } from "~/lib/domain-errors.server";
 import { Cart } from "~/models/Cart";
 import { CartItem, MAX_LINE_QUANTITY } from "~/models/CartItem";
@@ -62,6 +62,7 @@ export async function ensureCart(db: Db, owner: CartOwner): Promise<number> {
     try {
       return (await Cart.query(db).insert({ userId: owner.userId })).id;
     } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
       const raced = await findCartId(db, owner);
       if (raced) return raced;
       throw error;

@@ -18,8 +18,7 @@
  *    order is written, the other submission finds it.
  * 6. After the commit the payment is captured and the confirmation mailed.
  */
-import { UniqueViolationError } from "objection";
-import { inTransaction, type Db } from "~/lib/db.server";
+import { inTransaction, isUniqueViolation, type Db } from "~/lib/db.server";
 import { ConflictError, OutOfStockError, PaymentDeclinedError } from "~/lib/domain-errors.server";
 import type { Logger } from "~/lib/logger.server";
 import type { Mailer } from "~/lib/mailer.server";
@@ -165,7 +164,7 @@ export async function placeOrder(
       return order.id;
     });
   } catch (error) {
-    if (error instanceof UniqueViolationError) {
+    if (isUniqueViolation(error)) {
       // The same form was submitted twice at once and the other submission won:
       // its order holds this very authorization, so it must not be voided.
       const placed = await orderForKey(db, request);
