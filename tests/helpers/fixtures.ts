@@ -32,3 +32,53 @@ export async function insertBook(
   });
   return Number(id);
 }
+
+let userCounter = 0;
+
+export interface TestUser {
+  id: number;
+  email: string;
+  name: string;
+  password: string;
+}
+
+/**
+ * A new user with a unique email, made through the accounts service (real
+ * scrypt hashing), so tests never share accounts.
+ */
+export async function createUser(
+  db: Db,
+  overrides: Partial<{
+    email: string;
+    name: string;
+    password: string;
+    role: "customer" | "admin";
+  }> = {},
+): Promise<TestUser> {
+  const { register } = await import("../../app/services/accounts.server");
+  userCounter += 1;
+  const email =
+    overrides.email ?? `shopper-${process.pid}-${userCounter}-${Date.now() % 100000}@example.com`;
+  const name = overrides.name ?? `Test Shopper ${userCounter}`;
+  const password = overrides.password ?? `a-long-test-passphrase-${userCounter}`;
+  const { id } = await register(db, { email, name, password });
+  if (overrides.role) await db("users").where({ id }).update({ role: overrides.role });
+  return { id, email: email.toLowerCase(), name, password };
+}
+
+/** The address, delivery and card fields of a checkout form that succeeds. */
+export function checkoutFields(overrides: Record<string, string> = {}): Record<string, string> {
+  return {
+    fullName: "Ada Lovelace",
+    line1: "12 St James's Square",
+    line2: "",
+    city: "London",
+    region: "Greater London",
+    postalCode: "SW1Y 4JH",
+    country: "United Kingdom",
+    cardNumber: "4242 4242 4242 4242",
+    expiry: "12/39",
+    cvc: "123",
+    ...overrides,
+  };
+}
