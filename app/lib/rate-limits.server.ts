@@ -28,6 +28,8 @@ export const DEFAULT_LIMITS = {
   /** Failed sign-ins for one email, from anywhere. */
   signInFailuresPerEmail: { points: 10, duration: 15 * 60 },
   joinPerIp: { points: 10, duration: 60 * 60 },
+  /** Joins tried with one email: each answers whether it has an account, so they are few. */
+  joinPerEmail: { points: 5, duration: 60 * 60 },
   resetPerIp: { points: 10, duration: 60 * 60 },
   resetPerEmail: { points: 3, duration: 60 * 60 },
 } satisfies Record<string, Limit>;

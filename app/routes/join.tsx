@@ -34,8 +34,9 @@ export async function action(args: ActionFunctionArgs) {
   if (submission.status !== "success") {
     return data(submission.reply({ hideFields: ["password"] }), { status: 400 });
   }
-  await context.rateLimits.consume("joinPerIp", context.clientIp);
   const { name, email, password, redirectTo } = submission.value;
+  await context.rateLimits.consume("joinPerIp", context.clientIp);
+  await context.rateLimits.consume("joinPerEmail", email);
   let user: { id: number };
   try {
     user = await register(context.db, { name, email, password });
