@@ -13,6 +13,7 @@ import {
   passesLuhn,
 } from "./card";
 import { isCommonPassword } from "./common-passwords";
+import { ISBN_MESSAGE, normalizeIsbn } from "./isbn";
 
 export const MIN_PASSWORD_LENGTH = 10;
 export const MAX_PASSWORD_LENGTH = 200;
@@ -124,3 +125,44 @@ export function checkCvcMatchesBrand(
     });
   }
 }
+
+export const isbnField = z
+  .string({ required_error: ISBN_MESSAGE })
+  .max(20, ISBN_MESSAGE)
+  .transform((value, ctx) => {
+    const isbn = normalizeIsbn(value);
+    if (!isbn) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: ISBN_MESSAGE });
+      return z.NEVER;
+    }
+    return isbn;
+  });
+
+/** Money typed as dollars and cents ("12", "12.5", "12.50", "$1,234.00") into integer cents. */
+export const priceField = z
+  .string({ required_error: "Enter a price." })
+  .trim()
+  .max(20, "Enter a price such as 12.99.")
+  .transform((value, ctx) => {
+    const match = /^\$?(\d{1,3}(?:,\d{3})*|\d+)(?:\.(\d{1,2}))?$/.exec(value);
+    if (!match) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: "Enter a price such as 12.99." });
+      return z.NEVER;
+    }
+    const cents =
+      Number(match[1].replace(/,/g, "")) * 100 + Number((match[2] ?? "0").padEnd(2, "0"));
+    if (cents > 100_000_00) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: "Prices go up to $100,000." });
+      return z.NEVER;
+    }
+    return cents;
+  });
+
+/** A whole number in a range, typed into a text or number field. */
+export const wholeNumberField = (label: string, min: number, max: number) =>
+  z
+    .string({ required_error: `Enter ${label}.` })
+    .trim()
+    .regex(/^-?\d{1,10}$/, `Enter ${label} as a whole number from ${min} to ${max}.`)
+    .transform(Number)
+    .refine((n) => n >= min && n <= max, `Enter ${label} as a whole number from ${min} to ${max}.`);

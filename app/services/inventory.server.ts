@@ -5,7 +5,7 @@
  * atomic), and a `stock_movements` row saying why and who. Callers pass their
  * transaction, so the stock change commits or rolls back with their order.
  */
-import { OutOfStockError, type Shortage } from "~/lib/domain-errors.server";
+import { NotFoundError, OutOfStockError, type Shortage } from "~/lib/domain-errors.server";
 import type { Db } from "~/lib/db.server";
 import { StockMovement, type StockReason } from "~/models/StockMovement";
 
@@ -64,6 +64,38 @@ export async function returnStock(
     lines.map((line) => ({ ...line, delta: line.quantity })),
     context,
   );
+}
+
+/**
+ * An admin's stock adjustment: `delta` up or down with a reason. Taking stock
+ * away uses the same conditional update as a sale, so it can never go below
+ * zero, even racing a checkout. Returns the stock after the change.
+ */
+export async function adjustStock(
+  trx: Db,
+  bookId: number,
+  delta: number,
+  context: MovementContext,
+): Promise<{ before: number; after: number }> {
+  if (!Number.isInteger(delta) || delta === 0)
+    throw new RangeError("delta must be a non-zero integer");
+  const changed =
+    delta > 0
+      ? await trx("books").where({ id: bookId }).increment("stock", delta)
+      : await trx("books")
+          .where({ id: bookId })
+          .where("stock", ">=", -delta)
+          .decrement("stock", -delta);
+  const row = (await trx("books").select("title", "stock").where({ id: bookId }).first()) as
+    { title: string; stock: number } | undefined;
+  if (!row) throw new NotFoundError("We could not find that book.");
+  if (changed === 0) {
+    throw new OutOfStockError([
+      { bookId, title: row.title, requested: -delta, available: row.stock },
+    ]);
+  }
+  await recordMovements(trx, [{ bookId, delta }], context);
+  return { before: row.stock - delta, after: row.stock };
 }
 
 /** What is left of each line's book, to tell the shopper before anything is charged. */

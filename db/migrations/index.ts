@@ -8,6 +8,7 @@ import type { Knex } from "knex";
 import * as catalog from "./20261128000100_catalog";
 import * as bookSearch from "./20261128000200_book_search";
 import * as shoppers from "./20261203000100_shoppers";
+import * as admin from "./20261203000200_admin";
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -18,6 +19,7 @@ const migrations: ReadonlyArray<readonly [name: string, migration: Migration]> =
   ["20261128000100_catalog", catalog],
   ["20261128000200_book_search", bookSearch],
   ["20261203000100_shoppers", shoppers],
+  ["20261203000200_admin", admin],
 ];
 
 export const migrationSource: Knex.MigrationSource<string> = {
