@@ -37,6 +37,13 @@ export function SiteHeader({ user, cartCount }: { user: HeaderUser | null; cartC
             </li>
             {user ? (
               <>
+                {user.role === "admin" ? (
+                  <li>
+                    <a href="/admin" aria-current={current("/admin")}>
+                      Admin
+                    </a>
+                  </li>
+                ) : null}
                 <li>
                   <a href="/orders" aria-current={current("/orders")}>
                     Orders
