@@ -2,14 +2,14 @@
  * What the image installs from packer/files: the systemd units, the default
  * environment file, the logrotate policy and the CloudWatch agent template.
  */
+import crypto from "node:crypto";
 import fs from "node:fs";
-import path from "node:path";
 import { describe, expect, it } from "vitest";
 import {
+  agentSchemaFile,
   packerFilesDir,
   parseUnitFile,
   readRepoFile,
-  sharedSchemasDir,
   validateAgentConfig,
 } from "./support";
 
@@ -166,8 +166,27 @@ describe("cloudwatch-agent.json", () => {
     expect(validateAgentConfig(broken).valid).toBe(false);
   });
 
-  it("reads the schema from shared/, not a copy in the repository", () => {
-    expect(fs.existsSync(path.join(sharedSchemasDir, "cloudwatch-agent.schema.json"))).toBe(true);
+  it("validates against the committed upstream schema that packer/schemas/README.md describes", () => {
+    const bytes = fs.readFileSync(agentSchemaFile);
+    const schema = JSON.parse(bytes.toString("utf8"));
+    expect(schema.$schema).toBe("http://json-schema.org/draft-04/schema#");
+    expect(Object.keys(schema.properties)).toEqual(
+      expect.arrayContaining(["agent", "metrics", "logs"]),
+    );
+
+    // The README names the upstream file, commit and hash; the copy is byte-identical to it.
+    const readme = readRepoFile("packer/schemas/README.md");
+    expect(readme).toContain("aws/amazon-cloudwatch-agent");
+    expect(readme).toContain("translator/config/schema.json");
+    expect(readme).toContain("ab55b8daa204e95c42c0267ee5aa49ec3b3a7317");
+    const sha256 = crypto.createHash("sha256").update(bytes).digest("hex");
+    expect(readme).toContain(sha256);
+
+    const licence = readRepoFile("packer/schemas/LICENSE");
+    expect(licence).toMatch(/^MIT License$/m);
+    expect(licence).toContain("Copyright Amazon.com, Inc. or its affiliates. All Rights Reserved.");
+
+    // A test fixture, not part of the image: Packer uploads packer/files only.
     expect(fs.readdirSync(packerFilesDir).filter((f) => f.includes("schema"))).toEqual([]);
   });
 });

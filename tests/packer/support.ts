@@ -15,8 +15,9 @@ export const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
 export const packerDir = path.join(repoRoot, "packer");
 export const packerScriptsDir = path.join(packerDir, "scripts");
 export const packerFilesDir = path.join(packerDir, "files");
-/** Shared, read-only schemas live beside the repository, never copied into it. */
-export const sharedSchemasDir = path.resolve(repoRoot, "..", "shared", "schemas");
+/** Third-party schemas the tests validate against, committed as-is (see packer/schemas/README.md). */
+export const packerSchemasDir = path.join(packerDir, "schemas");
+export const agentSchemaFile = path.join(packerSchemasDir, "cloudwatch-agent.schema.json");
 
 export const inCi = process.env.CI === "true";
 
@@ -129,11 +130,9 @@ export function parseUnitFile(text: string): Record<string, Record<string, strin
   return sections;
 }
 
-/** Validates a CloudWatch agent config against the agent's schema (draft-04) in shared/. */
+/** Validates a CloudWatch agent config against the agent's own schema (draft-04), packer/schemas. */
 export function validateAgentConfig(config: unknown): { valid: boolean; errors: unknown } {
-  const schema = JSON.parse(
-    fs.readFileSync(path.join(sharedSchemasDir, "cloudwatch-agent.schema.json"), "utf8"),
-  );
+  const schema = JSON.parse(fs.readFileSync(agentSchemaFile, "utf8"));
   const ajv = new Ajv({ allErrors: true, strict: false });
   const validate = ajv.compile(schema);
   const valid = validate(config) as boolean;
