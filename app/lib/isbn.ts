@@ -1,14 +1,21 @@
 /**
  * ISBNs as people type them: ISBN-10 or ISBN-13, with or without hyphens and
- * spaces, checked by their check digit and stored as plain digits (an
- * ISBN-10's last character may be X). Shared by the admin forms, the CSV
- * import and the sell form.
+ * spaces, checked by their check digit, and stored as the 13 digits of the
+ * ISBN-13 (an ISBN-10 is the same book as its 978-prefixed ISBN-13, so one
+ * form is kept and uniqueness holds across both). Shared by the admin forms,
+ * the CSV import and the sell form.
  */
 export function normalizeIsbn(input: string): string | null {
   const compact = input.replace(/[\s-]/g, "").toUpperCase();
-  if (/^\d{9}[\dX]$/.test(compact)) return isbn10CheckOk(compact) ? compact : null;
+  if (/^\d{9}[\dX]$/.test(compact)) return isbn10CheckOk(compact) ? toIsbn13(compact) : null;
   if (/^\d{13}$/.test(compact)) return isbn13CheckOk(compact) ? compact : null;
   return null;
+}
+
+function toIsbn13(isbn10: string): string {
+  const body = `978${isbn10.slice(0, 9)}`;
+  const sum = [...body].reduce((acc, digit, i) => acc + Number(digit) * (i % 2 === 0 ? 1 : 3), 0);
+  return body + String((10 - (sum % 10)) % 10);
 }
 
 function isbn10CheckOk(isbn: string): boolean {
