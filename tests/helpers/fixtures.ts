@@ -69,7 +69,21 @@ export async function createUser(
 }
 
 /** The address, delivery and card fields of a checkout form that succeeds. */
-export function checkoutFields(overrides: Record<string, string> = {}): Record<string, string> {
+export interface CheckoutFields {
+  fullName: string;
+  line1: string;
+  line2: string;
+  city: string;
+  region: string;
+  postalCode: string;
+  country: string;
+  cardNumber: string;
+  expiry: string;
+  cvc: string;
+  [field: string]: string;
+}
+
+export function checkoutFields(overrides: Record<string, string> = {}): CheckoutFields {
   return {
     fullName: "Ada Lovelace",
     line1: "12 St James's Square",
