@@ -18,6 +18,8 @@ export interface LoadJob {
   origin: string;
   /** Paths requested in turn (one path: every request asks for it). */
   paths: string[];
+  /** Extra headers on every request, e.g. a signed-in shopper's session cookie. */
+  headers?: Record<string, string>;
   connections: number;
   durationSeconds: number;
   warmupSeconds: number;
@@ -56,7 +58,7 @@ function run(
     pipelining: 1,
     // The load generator must not look like a browser asking for gzip: the
     // baselines serve the uncompressed bytes, so the app must as well.
-    headers: { accept: "text/html" },
+    headers: { accept: "text/html", ...job.headers },
   };
   if (job.paths.length > 1) {
     options.requests = [

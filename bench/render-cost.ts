@@ -63,7 +63,9 @@ const context = {
 console.log(`${requests} requests per page after 200 warm-up requests`);
 for (const pathname of pathsArg.split(",")) {
   const once = async () => {
-    const response = await handle(new Request(`http://bench.local${pathname}`), context);
+    // A context per request, as the server makes one: app/lib/auth.server.ts remembers the
+    // session and the user on it, so a shared one would answer every request from the first's.
+    const response = await handle(new Request(`http://bench.local${pathname}`), { ...context });
     await response.text();
   };
   for (let i = 0; i < 200; i++) await once();

@@ -1,10 +1,14 @@
 /**
  * `npm run bench`: seeds a fresh database, starts the production server and
- * two baselines, drives them with autocannon in interleaved rounds, times
- * search at the database layer, prints a table and writes bench/results/*.json.
+ * two baselines, drives them with autocannon in interleaved rounds (catalog
+ * pages as an anonymous visitor, the cart as a signed-in shopper), times
+ * search at the database layer, counts each page's queries, and on MySQL
+ * measures order placement with concurrent buyers (bench/orders.ts); prints
+ * tables and writes bench/results/*.json.
  *
  *   npx tsx bench/run.ts [--books 10000] [--db sqlite|mysql] [--duration 10]
  *                        [--rounds 3] [--connections 10] [--workers 1]
+ *                        [--buyers 20] [--order-stock 50]
  *
  * Isolation on a 2-core machine: the server and both baselines run pinned to
  * CPU 0 (`taskset -c 0`), the load generator (bench/load.ts, its own process)
@@ -23,6 +27,17 @@ import { parseDatabaseUrl } from "../app/lib/config.server";
 import { createDb, type Db } from "../app/lib/db.server";
 import type { LoadJob, LoadResult } from "./load";
 import {
+  auditProblems,
+  auditStock,
+  deliveryProviderId,
+  orderScenarios,
+  pickOrderBooks,
+  setStock,
+  type OrderScenario,
+  type StockAudit,
+} from "./orders";
+import type { OrdersJob, OrdersResult } from "./orders-load";
+import {
   cpuSeconds,
   cpuShares,
   canRaisePriority,
@@ -38,6 +53,7 @@ import {
   type Child,
   type CpuShare,
 } from "./processes";
+import { countQueriesPerRequest, type QueryCount } from "./query-count";
 import {
   SEARCH_P95_TARGET_MS,
   chooseSearchQueries,
@@ -46,9 +62,18 @@ import {
   type SearchTiming,
 } from "./search-timing";
 import { seedBenchCatalog } from "./seed";
+import { addToCart, cartBookIds, createShoppers, signIn, type Shopper } from "./shopper";
 import { median, mulberry32, round } from "./stats";
 
 const PAGE_TARGET_SHARE = 0.15;
+/**
+ * Every buyer signs in over HTTP from 127.0.0.1, and the app allows 50
+ * sign-ins per address per 15 minutes (app/lib/rate-limits.server.ts); the
+ * signed-in cart target takes one more.
+ */
+const MAX_BUYERS = 40;
+/** Books in the signed-in shopper's cart for the /cart target. */
+const CART_BOOKS = 3;
 const MYSQL_SERVER = { host: "127.0.0.1", port: 3306, user: "root" } as const;
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const benchDir = path.join(repoRoot, "bench");
@@ -68,6 +93,8 @@ interface Options {
   serverCpus: string;
   loadCpus: string;
   nice: number;
+  buyers: number;
+  orderStock: number;
 }
 
 const HELP = `Usage: npx tsx bench/run.ts [options]   (npm run bench -- [options] builds first)
@@ -86,6 +113,9 @@ const HELP = `Usage: npx tsx bench/run.ts [options]   (npm run bench -- [options
   --nice=N           nice value for the server, baselines and load generator (default -10, if
                      permitted: other processes on a shared machine then disturb the run less;
                      --nice=0 turns it off; write negative values with "=")
+  --buyers N         concurrent buyers in the order-placement measurement, MySQL only (default 20;
+                     0 skips it; at most ${MAX_BUYERS}: each signs in over HTTP, and sign-ins per address are limited)
+  --order-stock S    copies of the book in the sell-out scenario (default 50; fewer than the buyers want)
 `;
 
 function parseOptions(argv: string[]): Options {
@@ -104,6 +134,8 @@ function parseOptions(argv: string[]): Options {
       "server-cpus": { type: "string", default: "0" },
       "load-cpus": { type: "string", default: "1" },
       nice: { type: "string", default: "-10" },
+      buyers: { type: "string", default: "20" },
+      "order-stock": { type: "string", default: "50" },
       help: { type: "boolean", short: "h", default: false },
     },
     strict: true,
@@ -137,10 +169,19 @@ function parseOptions(argv: string[]): Options {
     serverCpus: values["server-cpus"],
     loadCpus: values["load-cpus"],
     nice: int("nice", values.nice, -20, 0),
+    buyers: int("buyers", values.buyers, 0, MAX_BUYERS),
+    orderStock: int("order-stock", values["order-stock"], 1, 1_000_000),
   };
 }
 
 class UsageError extends Error {}
+
+/** The bench ran to the end but found something wrong with the app (results are written). */
+class BenchFailure extends Error {
+  constructor(readonly failures: string[]) {
+    super(`the bench found problems:\n${failures.map((f) => `  - ${f}`).join("\n")}`);
+  }
+}
 
 // ───────────────────────────── cleanup ─────────────────────────────
 
@@ -185,11 +226,11 @@ interface RawResponse {
 }
 
 /** GET over node:http, no Accept-Encoding: the exact bytes the load generator receives. */
-function httpGet(url: string): Promise<RawResponse> {
+function httpGet(url: string, headers: Record<string, string> = {}): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const request = http.get(
       url,
-      { headers: { accept: "text/html" }, timeout: 10_000 },
+      { headers: { accept: "text/html", ...headers }, timeout: 10_000 },
       (response) => {
         const chunks: Buffer[] = [];
         response.on("data", (chunk: Buffer) => chunks.push(chunk));
@@ -308,14 +349,14 @@ interface Target {
   description: string;
   origin: string;
   paths: string[];
+  /** Sent with every request (the signed-in target's session cookie). */
+  headers?: Record<string, string>;
   /** The process serving it, for its CPU use. */
   server: Child;
 }
 
-interface Measurement extends LoadResult {
-  target: string;
-  round: number;
-  order: number;
+/** What the machine did while a load process measured. */
+interface CpuDuringMeasurement {
   /** CPU seconds the serving process(es) used per second of wall time (1.0 = one core). */
   serverCpu: number | null;
   /**
@@ -327,27 +368,31 @@ interface Measurement extends LoadResult {
   cpu: Record<string, CpuShare>;
 }
 
-async function measure(
-  target: Target,
-  options: Options,
-  pinning: boolean,
-  tmpDir: string,
-  round: number,
-  order: number,
-): Promise<Measurement> {
-  const job: LoadJob = {
-    origin: target.origin,
-    paths: target.paths,
-    connections: options.connections,
-    durationSeconds: options.duration,
-    warmupSeconds: options.warmup,
-  };
-  const stem = path.join(tmpDir, `load-${round}-${target.name}`);
+interface Measurement extends LoadResult, CpuDuringMeasurement {
+  target: string;
+  round: number;
+  order: number;
+}
+
+/**
+ * Runs one load process (`script` with its job file, pinned to the load
+ * CPUs) and reads its result, counting the server's CPU over the measured
+ * part only: the load process says when that starts and ends ("measuring",
+ * "measured").
+ */
+async function runLoadProcess<Result>(
+  label: string,
+  script: string,
+  job: unknown,
+  server: Child,
+  context: { options: Options; pinning: boolean; stem: string },
+): Promise<{ result: Result } & CpuDuringMeasurement> {
+  const { options, pinning, stem } = context;
   fs.writeFileSync(`${stem}.job.json`, JSON.stringify(job));
   const loader = spawnChild(
-    `load generator (${target.name})`,
+    label,
     process.execPath,
-    ["--import", "tsx", path.join(benchDir, "load.ts"), `${stem}.job.json`, `${stem}.result.json`],
+    ["--import", "tsx", path.join(benchDir, script), `${stem}.job.json`, `${stem}.result.json`],
     {
       cpus: pinning ? options.loadCpus : null,
       nice: options.nice,
@@ -356,8 +401,7 @@ async function measure(
       ipc: true,
     },
   );
-  // Count CPU over the measured part only: load.ts says when it starts and ends.
-  const serverPid = target.server.process.pid ?? -1;
+  const serverPid = server.process.pid ?? -1;
   let cpuStart: number | null = null;
   let cpuEnd: number | null = null;
   let ticksStart = cpuTicks();
@@ -379,11 +423,9 @@ async function measure(
   const shares = cpuShares(ticksStart, ticksEnd);
   const elapsed = (measuredEnd - measuredStart) / 1000;
   if (code !== 0 || !fs.existsSync(`${stem}.result.json`)) {
-    throw new Error(
-      `the load generator failed on ${target.name} (exit ${code}):\n${logTail(loader)}`,
-    );
+    throw new Error(`the ${label} failed (exit ${code}):\n${logTail(loader)}`);
   }
-  const result = JSON.parse(fs.readFileSync(`${stem}.result.json`, "utf8")) as LoadResult;
+  const result = JSON.parse(fs.readFileSync(`${stem}.result.json`, "utf8")) as Result;
   const serverCpu =
     cpuStart !== null && cpuEnd !== null && elapsed > 0
       ? round2((cpuEnd - cpuStart) / elapsed)
@@ -396,18 +438,213 @@ async function measure(
     pinning && serverCpuShare !== undefined && serverCpu !== null
       ? round2(Math.max(0, serverCpuShare.task - serverCpu))
       : null;
-  return {
-    ...result,
-    target: target.name,
-    round,
-    order,
-    serverCpu,
-    otherOnServerCpu,
-    cpu: shares,
+  return { result, serverCpu, otherOnServerCpu, cpu: shares };
+}
+
+async function measure(
+  target: Target,
+  options: Options,
+  pinning: boolean,
+  tmpDir: string,
+  round: number,
+  order: number,
+): Promise<Measurement> {
+  const job: LoadJob = {
+    origin: target.origin,
+    paths: target.paths,
+    headers: target.headers,
+    connections: options.connections,
+    durationSeconds: options.duration,
+    warmupSeconds: options.warmup,
   };
+  const { result, ...cpu } = await runLoadProcess<LoadResult>(
+    `load generator (${target.name})`,
+    "load.ts",
+    job,
+    target.server,
+    { options, pinning, stem: path.join(tmpDir, `load-${round}-${target.name}`) },
+  );
+  return { ...result, target: target.name, round, order, ...cpu };
 }
 
 const round2 = (n: number) => round(n, 2);
+
+// ───────────────────────────── shoppers ─────────────────────────────
+
+/** The first saleable books of the catalog (the demo seed's), for the signed-in cart. */
+async function pickCartBooks(db: Db): Promise<number[]> {
+  const rows = (await db("books")
+    .whereNull("archivedAt")
+    .where("stock", ">=", 1)
+    .orderBy("id")
+    .limit(CART_BOOKS)
+    .select("id")) as Array<{ id: number }>;
+  if (rows.length < CART_BOOKS) throw new Error(`fewer than ${CART_BOOKS} saleable books`);
+  return rows.map((row) => row.id);
+}
+
+/**
+ * Database queries per request for the pages a shopper sees most, anonymous
+ * and signed in (bench/query-count.ts), over a connection of its own: the
+ * server is running by then, the orchestrator's own connection is closed.
+ */
+async function countQueries(
+  databaseUrl: string,
+  userId: number,
+  uploadsDir: string,
+): Promise<QueryCount[]> {
+  const db = createDb(parseDatabaseUrl(databaseUrl), { min: 0, max: 1 });
+  let counts: QueryCount[];
+  try {
+    counts = await countQueriesPerRequest(db, {
+      userId,
+      paths: ["/", "/books", "/cart"],
+      uploadsDir,
+    });
+  } finally {
+    await db.destroy();
+  }
+  log(
+    `\nDatabase queries per request (the production build's handler in this process, after 2 warm-up requests):`,
+  );
+  log(
+    `${pad("request", 24)}${lpad("status", 7)}${lpad("queries", 9)}${lpad("session/user/cart", 19)}  ${pad("Set-Cookie", 11)}tables`,
+  );
+  for (const c of counts) {
+    log(
+      `${pad(c.request, 24)}${lpad(String(c.status), 7)}${lpad(String(c.queries), 9)}` +
+        `${lpad(String(c.sessionQueries), 19)}  ${pad(c.setsCookie ? "yes" : "no", 11)}` +
+        Object.entries(c.tables)
+          .map(([table, n]) => `${table} ${n}`)
+          .join(", "),
+    );
+  }
+  return counts;
+}
+
+// ───────────────────────────── orders ─────────────────────────────
+
+interface OrderScenarioReport extends CpuDuringMeasurement {
+  scenario: OrderScenario["name"];
+  description: string;
+  buyers: number;
+  bookId: number;
+  result: OrdersResult;
+  audit: StockAudit;
+  problems: string[];
+}
+
+/**
+ * The order-placement measurement (bench/orders.ts): signs the buyers in over
+ * HTTP, then runs each scenario's buyers (bench/orders-load.ts, pinned like
+ * the load generator) and audits the book's stock in the database afterwards.
+ */
+async function measureOrders(context: {
+  options: Options;
+  pinning: boolean;
+  tmpDir: string;
+  app: Child;
+  appOrigin: string;
+  databaseUrl: string;
+  buyers: Shopper[];
+  orderBooks: [number, number];
+  providerId: number;
+}): Promise<OrderScenarioReport[]> {
+  const { options, pinning, tmpDir, app, appOrigin, buyers } = context;
+  log(
+    `\nOrder placement: ${buyers.length} buyers at once, each signed in with its own session and ` +
+      "one copy of the same book in its cart, looping GET /checkout → POST /checkout → refill (POST /cart) …",
+  );
+  const cookies: string[] = [];
+  // One after the other: each sign-in is a deliberate ~50 ms of scrypt on the server's core.
+  for (const buyer of buyers) cookies.push(await signIn(appOrigin, buyer));
+
+  const scenarios = orderScenarios(context.orderBooks, {
+    stock: options.orderStock,
+    warmup: options.warmup,
+    duration: options.duration,
+  });
+  const db = createDb(parseDatabaseUrl(context.databaseUrl), { min: 0, max: 1 });
+  const reports: OrderScenarioReport[] = [];
+  try {
+    for (const scenario of scenarios) {
+      await setStock(db, scenario.bookId, scenario.stock);
+      const job: OrdersJob = {
+        origin: appOrigin,
+        buyers: cookies,
+        bookId: scenario.bookId,
+        deliveryProviderId: context.providerId,
+        warmupSeconds: scenario.warmupSeconds,
+        durationSeconds: scenario.durationSeconds,
+      };
+      const { result, ...cpu } = await runLoadProcess<OrdersResult>(
+        `buyers (${scenario.name})`,
+        "orders-load.ts",
+        job,
+        app,
+        { options, pinning, stem: path.join(tmpDir, `orders-${scenario.name}`) },
+      );
+      const audit = await auditStock(db, scenario.bookId, scenario.stock);
+      const problems = [
+        ...Object.entries(result.unexpected).map(([answer, n]) => `${n} × ${answer}`),
+        ...auditProblems(audit, result.placedTotal),
+      ];
+      reports.push({
+        scenario: scenario.name,
+        description: scenario.description,
+        buyers: buyers.length,
+        bookId: scenario.bookId,
+        result,
+        audit,
+        problems,
+        ...cpu,
+      });
+    }
+  } finally {
+    await db.destroy();
+  }
+  printOrders(reports, app);
+  return reports;
+}
+
+function printOrders(reports: OrderScenarioReport[], app: Child) {
+  const header =
+    `${pad("scenario", 10)}${lpad("orders/s", 10)}${lpad("placed", 8)}${lpad("POST p50", 10)}${lpad("POST p99", 10)}` +
+    `${lpad("GET p50", 9)}${lpad("GET p99", 9)}${lpad("not enough stock", 18)}${lpad("srv CPU", 9)}${lpad("gen CPU", 9)}` +
+    `${lpad("oversold", 10)}`;
+  log(`\n${header}`);
+  log("-".repeat(header.length));
+  for (const r of reports) {
+    const ms = r.result.latencyMs;
+    log(
+      `${pad(r.scenario, 10)}${lpad(fmt(r.result.ordersPerSec), 10)}${lpad(String(r.result.placedInWindow), 8)}` +
+        `${lpad(fmt(ms.checkoutPost.p50, 2), 10)}${lpad(fmt(ms.checkoutPost.p99, 2), 10)}` +
+        `${lpad(fmt(ms.checkoutGet.p50, 2), 9)}${lpad(fmt(ms.checkoutGet.p99, 2), 9)}` +
+        `${lpad(String(r.result.notEnoughStock), 18)}${lpad(r.serverCpu === null ? "?" : pct(r.serverCpu), 9)}` +
+        `${lpad(pct(r.result.loadGeneratorCpu), 9)}${lpad(String(r.audit.oversold), 10)}`,
+    );
+  }
+  log("(latency in ms, of what ended inside the window; placed = orders placed inside it)");
+  for (const r of reports) {
+    const { result, audit } = r;
+    log(
+      `  ${pad(r.scenario, 9)} book ${r.bookId}, ${r.description}: window ${fmt(result.windowSeconds, 2)}s` +
+        (result.soldOutAfterSeconds === null
+          ? ""
+          : `, sold out after ${fmt(result.soldOutAfterSeconds, 2)}s`) +
+        `; refills refused (sold out) ${result.soldOutOnRefill}`,
+    );
+    log(
+      `  ${pad("", 9)} stock audit: started ${audit.startStock}, ${audit.unitsOrdered} units in ${audit.orders} orders ` +
+        `(buyers were told of ${result.placedTotal}), ${audit.remainingStock} left, movements ${audit.movementsDelta}` +
+        ` → oversold: ${audit.oversold}` +
+        (r.problems.length ? `  !! ${r.problems.join("; ")}` : ""),
+    );
+  }
+  if (reports.some((r) => Object.keys(r.result.unexpected).length)) {
+    log(`Server log tail:\n${logTail(app)}`);
+  }
+}
 
 // ───────────────────────────── main ─────────────────────────────
 
@@ -511,6 +748,15 @@ async function main() {
         `${lpad(fmt(t.ms.p99, 2), 9)}`,
     );
   }
+
+  // Shoppers, made through the accounts service while the database is ours: one who will sign
+  // in for the /cart target and, on MySQL, the buyers of the order measurement.
+  const ordering = options.db === "mysql" && options.buyers > 0;
+  const [cartShopper] = await createShoppers(database.db, 1, "cart");
+  const buyers = ordering ? await createShoppers(database.db, options.buyers, "buyer") : [];
+  const cartBooks = await pickCartBooks(database.db);
+  const orderBooks = ordering ? await pickOrderBooks(database.db, cartBooks) : null;
+  const providerId = ordering ? await deliveryProviderId(database.db) : null;
   await database.db.destroy();
   benchDb = undefined;
 
@@ -530,6 +776,8 @@ async function main() {
       DATABASE_URL: database.url,
       UPLOADS_DIR: uploadsDir,
       SESSION_SECRET: crypto.randomBytes(32).toString("hex"),
+      // Order confirmations go to files without SMTP: into the temp directory, not the repo's var/.
+      MAIL_OUTBOX_DIR: path.join(tmpDir, "outbox"),
       WEB_CONCURRENCY: String(options.workers),
       LOG_LEVEL: options.logLevel,
     }),
@@ -576,6 +824,23 @@ async function main() {
   const expressBaseline = await startBaseline("express");
   const httpBaseline = await startBaseline("http");
 
+  // The signed-in shopper signs in over HTTP and fills the cart as the cart page's form would.
+  const cartCookie = await signIn(appOrigin, cartShopper);
+  for (const bookId of cartBooks) {
+    const answer = await addToCart(appOrigin, cartCookie, bookId);
+    if (answer.status !== 302)
+      throw new Error(`adding book ${bookId} to the cart answered ${answer.status}`);
+  }
+  const cartPage = await httpGet(`${appOrigin}/cart`, { cookie: cartCookie });
+  const listed = cartBookIds(cartPage.body.toString("utf8"));
+  // An empty cart would mean the cookie was not honoured: the target would bench a guest.
+  if (cartPage.status !== 200 || [...listed].sort().join() !== [...cartBooks].sort().join()) {
+    throw new Error(
+      `GET /cart signed in answered ${cartPage.status} listing books [${listed.join(", ")}], ` +
+        `not the ${CART_BOOKS} added [${cartBooks.join(", ")}]`,
+    );
+  }
+
   const searchWords = queries.filter((q) => !q.q.includes(" ") && !q.kind.includes("LIKE"));
   const targets: Target[] = [
     { name: "home", kind: "page", description: "/", origin: appOrigin, paths: ["/"], server: app },
@@ -604,6 +869,15 @@ async function main() {
       server: app,
     },
     {
+      name: "cart-signed-in",
+      kind: "page",
+      description: `/cart signed in (session cookie, ${CART_BOOKS} books in the cart)`,
+      origin: appOrigin,
+      paths: ["/cart"],
+      headers: { cookie: cartCookie },
+      server: app,
+    },
+    {
       name: "express-baseline",
       kind: "baseline",
       description: "Express route, constant string (/books bytes)",
@@ -625,7 +899,7 @@ async function main() {
   const pageBytes: Record<string, number> = {};
   for (const target of targets) {
     for (const p of target.paths) {
-      const response = await httpGet(`${target.origin}${p}`);
+      const response = await httpGet(`${target.origin}${p}`, target.headers);
       if (response.status !== 200)
         throw new Error(`GET ${p} (${target.name}) answered ${response.status}`);
       pageBytes[target.name] = Math.max(pageBytes[target.name] ?? 0, response.body.length);
@@ -635,6 +909,22 @@ async function main() {
     `\n/books is ${booksPage.body.length.toLocaleString("en")} bytes (${booksPage.headers["content-type"]}); ` +
       `baselines send it with ${Object.keys(baselineHeaders).length} copied headers.`,
   );
+
+  // What each page costs the database, as a visitor without a cookie and signed in.
+  const failures: string[] = [];
+  const queryCounts = await countQueries(database.url, cartShopper.id, uploadsDir);
+  const anonymousCosts = queryCounts.filter(
+    (c) => c.request.startsWith("anonymous") && (c.sessionQueries > 0 || c.setsCookie),
+  );
+  if (anonymousCosts.length) {
+    const rule = `a visitor without a session cookie must cost no session, user or cart query and get no cookie`;
+    log(`FAIL: ${rule}; ${anonymousCosts.map((c) => c.request).join(", ")} did not.`);
+    failures.push(`design rule broken: ${rule}`);
+  } else {
+    log(
+      "PASS: a visitor without a session cookie costs no session, user or cart query, gets no cookie.",
+    );
+  }
 
   // 5. Interleaved rounds, rotating order.
   const measurements: Measurement[] = [];
@@ -762,7 +1052,31 @@ async function main() {
       `${seed.totalBooks < 100_000 ? `; the target is for 100,000 books, this run has ${seed.totalBooks.toLocaleString("en")}` : ""})`,
   );
 
-  // 7. Results file.
+  // 7. Order placement under contention (MySQL).
+  let orders: OrderScenarioReport[] | null = null;
+  if (ordering && orderBooks && providerId !== null) {
+    orders = await measureOrders({
+      options,
+      pinning,
+      tmpDir,
+      app,
+      appOrigin,
+      databaseUrl: database.url,
+      buyers,
+      orderBooks,
+      providerId,
+    });
+    for (const report of orders) {
+      for (const problem of report.problems)
+        failures.push(`orders, ${report.scenario}: ${problem}`);
+    }
+  } else {
+    log(
+      `\nOrder placement: skipped (${options.db === "mysql" ? "--buyers 0" : "MySQL only: run with --db mysql"}).`,
+    );
+  }
+
+  // 8. Results file.
   const resultsDir = path.join(benchDir, "results");
   fs.mkdirSync(resultsDir, { recursive: true });
   const file = path.join(
@@ -799,6 +1113,9 @@ async function main() {
         ),
         booksPage: { bytes: booksPage.body.length, baselineHeaders },
         pageDatabaseWork: loaderTimings,
+        queriesPerRequest: queryCounts,
+        orders,
+        failures,
         search: {
           targetP95Ms: SEARCH_P95_TARGET_MS,
           worstFullTextP95Ms: worstSearch,
@@ -814,6 +1131,7 @@ async function main() {
     )}\n`,
   );
   log(`\nWrote ${path.relative(repoRoot, file)}`);
+  if (failures.length) throw new BenchFailure(failures);
 }
 
 function printSearchTable(timings: SearchTiming[], books: number, requestedRuns: number) {
@@ -839,7 +1157,7 @@ try {
   // After Ctrl-C the children are stopped on purpose: the signal handler cleans up and exits.
   if (interrupted) await new Promise(() => undefined);
   console.error(
-    `\nbench failed: ${error instanceof UsageError ? error.message : ((error as Error).stack ?? error)}`,
+    `\nbench failed: ${error instanceof UsageError || error instanceof BenchFailure ? error.message : ((error as Error).stack ?? error)}`,
   );
   if (error instanceof UsageError) process.stderr.write(`\n${HELP}`);
   await cleanup();
