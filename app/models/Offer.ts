@@ -1,10 +1,11 @@
 import type { JSONSchema } from "objection";
+import {
+  OFFER_CONDITIONS,
+  OFFER_STATUSES,
+  type OfferCondition,
+  type OfferStatus,
+} from "~/lib/offer-options";
 import { BaseModel, schema } from "./BaseModel";
-
-export const OFFER_CONDITIONS = ["new", "like_new", "good", "fair", "poor"] as const;
-export type OfferCondition = (typeof OFFER_CONDITIONS)[number];
-export const OFFER_STATUSES = ["pending", "accepted", "rejected"] as const;
-export type OfferStatus = (typeof OFFER_STATUSES)[number];
 
 /** A book a customer offers to sell to the shop; an admin accepts or rejects it. */
 export class Offer extends BaseModel {
