@@ -49,6 +49,8 @@ export interface AppDependencies {
 }
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
+/** An upload stored under the SHA-256 of its bytes (see storeImage). */
+const CONTENT_HASHED_NAME = /^[0-9a-f]{64}\.(?:webp|jpg|png)$/;
 
 export function createApp({
   config,
@@ -138,8 +140,16 @@ export function createApp({
     express.static(config.uploadsDir, {
       maxAge: "1h",
       index: false,
+      // Also keeps the uploads' temporary dot-names (mid-write) from ever being served.
       dotfiles: "deny",
       fallthrough: true,
+      // Uploaded images are named after their content's hash (covers/<sha256>.webp,
+      // app/lib/uploads.server.ts): a name never changes content, so browsers
+      // may keep them for a year like /build. Other files keep the hour above.
+      setHeaders(res, filePath) {
+        if (CONTENT_HASHED_NAME.test(path.basename(filePath)))
+          res.setHeader("Cache-Control", "public, max-age=31536000, immutable");
+      },
     }),
   );
   app.use(publicRootFiles(publicDir));

@@ -15,6 +15,7 @@ import { ConflictError, NotFoundError, OutOfStockError } from "~/lib/domain-erro
 import { intentOf, readForm } from "~/lib/forms.server";
 import { centsToDecimal, formatCents } from "~/lib/money";
 import { parseId } from "~/lib/params";
+import { removeIfUnreferenced } from "~/lib/uploads.server";
 import { wholeNumberField } from "~/lib/validation";
 import {
   ADJUSTMENT_REASONS,
@@ -115,7 +116,8 @@ export async function action(args: ActionFunctionArgs) {
     return back(intent === "archive" ? "archived" : "restored");
   }
   try {
-    await deleteBook(db, admin, id);
+    const { coverPath } = await deleteBook(db, admin, id);
+    if (coverPath) await removeIfUnreferenced(db, args.context.uploadsDir, coverPath);
   } catch (error) {
     if (!(error instanceof ConflictError)) throw error;
     return data({ kind: intent, error: error.message }, { status: 409 });

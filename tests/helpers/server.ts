@@ -44,6 +44,11 @@ export interface TestServerOptions {
   payments?: PaymentGateway;
   rateLimits?: RateLimits;
   logger?: Logger;
+  /**
+   * Serve this uploads folder instead of a fresh one, as several instances
+   * share EFS; the caller creates it and removes it (close() leaves it).
+   */
+  uploadsDir?: string;
 }
 
 export async function startTestServer(
@@ -51,7 +56,8 @@ export async function startTestServer(
   options: TestServerOptions = {},
 ): Promise<TestServer> {
   const build = await loadServerBuild();
-  const uploadsDir = await fsp.mkdtemp(path.join(os.tmpdir(), "bookstore-uploads-"));
+  const uploadsDir =
+    options.uploadsDir ?? (await fsp.mkdtemp(path.join(os.tmpdir(), "bookstore-uploads-")));
   const outboxDir = await fsp.mkdtemp(path.join(os.tmpdir(), "bookstore-outbox-"));
   const app = createApp({
     config: {
@@ -82,7 +88,7 @@ export async function startTestServer(
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await fsp.rm(uploadsDir, { recursive: true, force: true });
+      if (!options.uploadsDir) await fsp.rm(uploadsDir, { recursive: true, force: true });
       await fsp.rm(outboxDir, { recursive: true, force: true });
     },
   };
