@@ -15,6 +15,7 @@ import { useClientNavigation } from "~/components/client-navigation";
 import { getSession, getUser } from "~/lib/auth.server";
 import { useNonce } from "~/lib/nonce";
 import { cartCount } from "~/services/cart.server";
+import { footerProviderNames } from "~/services/delivery-providers.server";
 import styles from "~/styles/app.css";
 
 export const links: LinksFunction = () => [
@@ -24,11 +25,17 @@ export const links: LinksFunction = () => [
 
 /**
  * Who is here and how full their cart is, for the header. A visitor without a
- * session cookie costs no query at all; a guest with a cart one, a signed-in
- * user two (see app/lib/auth.server.ts).
+ * session cookie costs no session, user or cart query; a guest with a cart one,
+ * a signed-in user two (see app/lib/auth.server.ts). The footer's delivery
+ * providers are cached per instance, so they cost a query once in a while, not
+ * one per page (app/services/delivery-providers.server.ts).
  */
 export async function loader(args: LoaderFunctionArgs) {
-  const [user, session] = await Promise.all([getUser(args), getSession(args)]);
+  const [user, session, deliveryProviders] = await Promise.all([
+    getUser(args),
+    getSession(args),
+    footerProviderNames(args.context.db),
+  ]);
   const count = await cartCount(
     args.context.db,
     user ? { userId: user.id } : { guestCartId: session.get("cartId") },
@@ -36,6 +43,7 @@ export async function loader(args: LoaderFunctionArgs) {
   return {
     user: user && { name: user.name, role: user.role },
     cartCount: count,
+    deliveryProviders,
     resourceRoutes: args.context.resourceRoutes,
   };
 }
@@ -63,7 +71,7 @@ export function Layout({ children }: { children: ReactNode }) {
         <main id="main" tabIndex={-1}>
           {children}
         </main>
-        <SiteFooter />
+        <SiteFooter deliveryProviders={root?.deliveryProviders} />
         <ScrollRestoration nonce={nonce} />
         <Scripts nonce={nonce} />
       </body>

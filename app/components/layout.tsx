@@ -130,13 +130,28 @@ export function SearchBox({ id = "site-search", large = false }: { id?: string; 
   );
 }
 
-export function SiteFooter() {
+/**
+ * Names the active delivery providers, as the database has them (loaded by the
+ * root loader, cached per instance). Without them, on an error page without the
+ * root's data, it says less rather than something stale.
+ */
+export function SiteFooter({ deliveryProviders }: { deliveryProviders?: string[] }) {
+  const shippedBy =
+    deliveryProviders && deliveryProviders.length > 0
+      ? `, shipped by ${listOf(deliveryProviders)}`
+      : "";
   return (
     <footer className="site-footer">
       <p>
-        Bookstore — classic books, shipped by DHL, FedEx, Envía and Servientrega. Every title in our
-        demo catalog is in the public domain.
+        Bookstore — classic books{shippedBy}. Every title in our demo catalog is in the public
+        domain.
       </p>
     </footer>
   );
+}
+
+/** "A", "A and B", "A, B and C": written out, so server and browser render the same text. */
+function listOf(names: string[]): string {
+  if (names.length === 1) return names[0];
+  return `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}`;
 }

@@ -1,7 +1,9 @@
 /**
  * A shopper's orders: only ever their own. Asking for someone else's order
  * is answered exactly like asking for one that does not exist (404), so order
- * numbers reveal nothing.
+ * numbers reveal nothing. The cancellation itself (`cancelPaidOrder`) is
+ * shared with staff (app/services/admin-orders.server.ts): one set of rules
+ * for stock and refunds, whoever cancels.
  */
 import { inTransaction, type Db } from "~/lib/db.server";
 import { ConflictError, NotFoundError } from "~/lib/domain-errors.server";
@@ -110,51 +112,97 @@ export async function getOrder(db: Db, userId: number, orderId: number): Promise
 }
 
 /**
- * Cancels a paid, unshipped order of this shopper: the status changes only if
- * it is still `paid` in the same statement (so a shipment recorded at the same
- * moment wins cleanly), the stock goes back with movement rows, and the
- * payment is refunded once that is committed.
+ * Cancels a paid, unshipped order of this shopper (anyone else's is "not
+ * found"). The rules are those of every cancellation: see `cancelPaidOrder`.
  */
 export async function cancelOrder(
-  deps: { db: Db; payments: PaymentGateway; logger: Logger },
+  deps: CancelDependencies,
   userId: number,
   orderId: number,
-): Promise<void> {
+): Promise<RefundOutcome> {
+  return cancelPaidOrder(deps, {
+    orderId,
+    ownerId: userId,
+    byUserId: userId,
+    note: "Cancelled by the customer",
+    refusal: (status) =>
+      status === "cancelled"
+        ? "This order is already cancelled."
+        : "This order has already shipped, so it can no longer be cancelled.",
+  });
+}
+
+export interface CancelDependencies {
+  db: Db;
+  payments: PaymentGateway;
+  logger: Logger;
+}
+
+export interface Cancellation {
+  orderId: number;
+  /** Only this shopper's order may be cancelled (anyone else's is "not found"); null for staff. */
+  ownerId: number | null;
+  /** Who cancelled: the history and the stock movements name them. */
+  byUserId: number | null;
+  /** The history's note, which the shopper reads on their order page. */
+  note: string;
+  /** What to tell the person when the order is no longer paid (in `status` now). */
+  refusal: (status: OrderStatus) => string;
+  /** More writes that must commit with the cancellation, or not at all (staff's audit row). */
+  alsoInTransaction?: (trx: Db) => Promise<void>;
+}
+
+/** What happened to the money: nothing to give back, the hold released, a refund, or a failure. */
+export type RefundOutcome = "none" | "voided" | "refunded" | "failed";
+
+/**
+ * Every cancellation, the shopper's and staff's alike: the status changes
+ * only if it is still `paid` in the same statement (so a shipment recorded at
+ * the same moment and this cancellation cannot both win), the stock goes back
+ * with "cancellation" movement rows naming who cancelled, and once that is
+ * committed the payment is voided (still only authorized) or refunded.
+ */
+export async function cancelPaidOrder(
+  deps: CancelDependencies,
+  cancellation: Cancellation,
+): Promise<RefundOutcome> {
+  const { orderId, ownerId, byUserId } = cancellation;
+  const ofThisOrder = ownerId === null ? { id: orderId } : { id: orderId, userId: ownerId };
   const payment = await inTransaction(deps.db, async (trx) => {
+    // The update comes before any read: on MySQL a later read then sees what
+    // the winner of a race committed, so the refusal names the real status.
     const changed = await Order.query(trx)
       .patch({ status: "cancelled" })
-      .where({ id: orderId, userId, status: "paid" });
+      .where({ ...ofThisOrder, status: "paid" });
     if (changed === 0) {
-      const order = await Order.query(trx).select("status").findOne({ id: orderId, userId });
+      const order = await Order.query(trx).select("status").findOne(ofThisOrder);
       if (!order) throw new NotFoundError("We could not find that order.");
-      throw new ConflictError(
-        order.status === "cancelled"
-          ? "This order is already cancelled."
-          : "This order has already shipped, so it can no longer be cancelled.",
-      );
+      throw new ConflictError(cancellation.refusal(order.status));
     }
     const items = await OrderItem.query(trx).select("bookId", "quantity").where({ orderId });
-    await returnStock(trx, items, { reason: "cancellation", orderId, userId });
+    await returnStock(trx, items, { reason: "cancellation", orderId, userId: byUserId });
     await OrderEvent.query(trx).insert({
       orderId,
       status: "cancelled",
-      note: "Cancelled by the customer",
-      userId,
+      note: cancellation.note,
+      userId: byUserId,
     });
+    await cancellation.alsoInTransaction?.(trx);
     return Payment.query(trx).findOne({ orderId }).orderBy("id", "desc");
   });
 
-  if (!payment) return;
+  if (!payment) return "none";
   try {
     if (payment.status === "authorized") await deps.payments.void(payment.reference);
     else await deps.payments.refund(payment.reference, payment.amountCents);
-    await Payment.query(deps.db)
-      .patch({ status: payment.status === "authorized" ? "voided" : "refunded" })
-      .where({ id: payment.id });
+    const status = payment.status === "authorized" ? "voided" : "refunded";
+    await Payment.query(deps.db).patch({ status }).where({ id: payment.id });
+    return status;
   } catch (error) {
     deps.logger.error(
       { err: error, orderId },
       "refund failed; order cancelled, payment left as is",
     );
+    return "failed";
   }
 }
