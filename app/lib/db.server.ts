@@ -160,3 +160,16 @@ export async function inTransaction<T>(
     }
   }
 }
+
+/**
+ * Matching what someone typed inside a column: `LIKE ? ESCAPE '!'`, with "!"
+ * escaping the typed text's own % and _ on both engines (SQLite's LIKE has no
+ * default escape character, and a backslash means different things in each
+ * engine's string literals). Use as whereRaw(`LOWER(??) ${LIKE_ESCAPED}`, [column, pattern]).
+ */
+export const LIKE_ESCAPED = "LIKE ? ESCAPE '!'";
+
+export function likePattern(text: string, { startsWith = false } = {}): string {
+  const escaped = text.toLowerCase().replace(/[!%_]/g, "!$&");
+  return startsWith ? `${escaped}%` : `%${escaped}%`;
+}

@@ -12,7 +12,7 @@
  * and the other is refused. Each move writes the order's history (what the
  * customer reads on their order page) and an audit row in its transaction.
  */
-import { inTransaction, type Db } from "~/lib/db.server";
+import { inTransaction, LIKE_ESCAPED, likePattern, type Db } from "~/lib/db.server";
 import { ConflictError, NotFoundError } from "~/lib/domain-errors.server";
 import { ORDER_STATUS_LABELS, type OrderStatus } from "~/lib/order-status";
 import { Order } from "~/models/Order";
@@ -84,12 +84,11 @@ export async function listAdminOrders(db: Db, query: AdminOrderQuery) {
   if (query.to) base.where("orders.createdAt", "<", `${dayAfter(query.to)} 00:00:00`);
   if (query.q) {
     const q = query.q.trim();
-    // Emails are stored lower-cased. "!" escapes LIKE's wildcards on both engines
-    // (a backslash means something else in each one's string literals).
-    const like = `%${q.toLowerCase().replace(/[!%_]/g, "!$&")}%`;
+    // Emails are stored lower-cased.
+    const like = likePattern(q);
     const orderNumber = /^#?(\d{1,10})$/.exec(q);
     base.where((w) => {
-      w.whereRaw("?? LIKE ? ESCAPE '!'", ["users.email", like]);
+      w.whereRaw(`?? ${LIKE_ESCAPED}`, ["users.email", like]);
       if (orderNumber) w.orWhere("orders.id", Number(orderNumber[1]));
     });
   }

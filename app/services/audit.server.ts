@@ -3,7 +3,7 @@
  * entity before → after, in the same transaction as the change (so there is
  * never a change without its row, nor a row for a change that rolled back).
  */
-import type { Db } from "~/lib/db.server";
+import { LIKE_ESCAPED, likePattern, type Db } from "~/lib/db.server";
 import { AuditEvent } from "~/models/AuditEvent";
 
 /** Who made a change: an admin, or the operations CLI. */
@@ -64,8 +64,7 @@ export async function listAudit(db: Db, filter: AuditFilter) {
   if (filter.action) query.where("action", filter.action);
   if (filter.entityType) query.where("entityType", filter.entityType);
   if (filter.entityId) query.where("entityId", filter.entityId);
-  if (filter.actor)
-    query.where("actorEmail", "like", `%${filter.actor.replace(/[%_\\]/g, "\\$&")}%`);
+  if (filter.actor) query.whereRaw(`?? ${LIKE_ESCAPED}`, ["actorEmail", likePattern(filter.actor)]);
   const page = Math.max(1, filter.page ?? 1);
   const result = await query
     .orderBy("createdAt", "desc")

@@ -8,7 +8,14 @@
  * admin's next page shows the change at once; other instances catch up within
  * CATALOG_CACHE_TTL_MS.
  */
-import { inTransaction, isUniqueViolation, sqlTimestamp, type Db } from "~/lib/db.server";
+import {
+  inTransaction,
+  isUniqueViolation,
+  LIKE_ESCAPED,
+  likePattern,
+  sqlTimestamp,
+  type Db,
+} from "~/lib/db.server";
 import { ConflictError, NotFoundError } from "~/lib/domain-errors.server";
 import { Book } from "~/models/Book";
 import type { StockReason } from "~/models/StockMovement";
@@ -85,12 +92,13 @@ const SORT_COLUMNS: Record<InventorySort, string> = {
 export async function listInventory(db: Db, query: InventoryQuery) {
   const base = db("books");
   if (query.q) {
-    const like = `%${query.q.toLowerCase().replace(/[%_\\]/g, "\\$&")}%`;
+    const like = likePattern(query.q);
+    const isbnStart = likePattern(query.q.replace(/[\s-]/g, ""), { startsWith: true });
     base.where((w) =>
       w
-        .whereRaw("LOWER(title) LIKE ?", [like])
-        .orWhereRaw("LOWER(author) LIKE ?", [like])
-        .orWhere("isbn", "like", `${query.q!.replace(/[\s-]/g, "").replace(/[%_\\]/g, "\\$&")}%`),
+        .whereRaw(`LOWER(??) ${LIKE_ESCAPED}`, ["title", like])
+        .orWhereRaw(`LOWER(??) ${LIKE_ESCAPED}`, ["author", like])
+        .orWhereRaw(`?? ${LIKE_ESCAPED}`, ["isbn", isbnStart]),
     );
   }
   if (query.genre) base.where("genre", query.genre);

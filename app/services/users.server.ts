@@ -7,7 +7,14 @@
  * checked with the admins' rows locked (MySQL), so two admins demoting each
  * other at the same moment cannot both succeed.
  */
-import { dialectOf, inTransaction, sqlTimestamp, type Db } from "~/lib/db.server";
+import {
+  dialectOf,
+  inTransaction,
+  LIKE_ESCAPED,
+  likePattern,
+  sqlTimestamp,
+  type Db,
+} from "~/lib/db.server";
 import { ConflictError, NotFoundError } from "~/lib/domain-errors.server";
 import { hashPassword } from "~/lib/password.server";
 import { deleteSessionsOf } from "~/lib/session.server";
@@ -28,8 +35,12 @@ export interface UserRow {
 export async function searchUsers(db: Db, { q, page = 1 }: { q?: string; page?: number }) {
   const query = User.query(db).select("id", "email", "name", "role", "disabledAt", "createdAt");
   if (q) {
-    const like = `%${q.toLowerCase().replace(/[%_\\]/g, "\\$&")}%`;
-    query.where((w) => w.where("email", "like", like).orWhereRaw("LOWER(name) LIKE ?", [like]));
+    const like = likePattern(q);
+    query.where((w) =>
+      w
+        .whereRaw(`?? ${LIKE_ESCAPED}`, ["email", like])
+        .orWhereRaw(`LOWER(??) ${LIKE_ESCAPED}`, ["name", like]),
+    );
   }
   const result = await query.orderBy("id").page(Math.max(0, page - 1), USERS_PAGE_SIZE);
   return {

@@ -39,7 +39,12 @@ describe("admin:create", () => {
   ) {
     return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
       const child = spawn(process.execPath, [cli, "admin:create", ...args], {
-        env: { PATH: process.env.PATH, DATABASE_URL: databaseUrl, LOG_LEVEL: "info", ...env },
+        env: {
+          PATH: process.env.PATH,
+          DATABASE_URL: databaseUrl,
+          LOG_LEVEL: "info",
+          ...env,
+        } as unknown as NodeJS.ProcessEnv,
       });
       let stdout = "";
       let stderr = "";

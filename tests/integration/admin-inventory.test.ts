@@ -219,6 +219,19 @@ describe.each(engines)("the inventory on %s", (engine) => {
       expect((await staff.get(`/admin/books${nonsense}`)).status).toBe(200);
     }
     expect(low).toBeGreaterThan(0);
+
+    // What staff type is matched literally: % and _ are not wildcards (SQLite has no default escape).
+    await insertBook(t.db, { title: "Gin_and 100% Tonic" });
+    await insertBook(t.db, { title: "Ginxand 1000 Tonic" });
+    const literal = textOf(
+      await (await staff.get(`/admin/books?q=${encodeURIComponent("gin_and 100%")}`)).text(),
+    );
+    expect(literal).toContain("Gin_and 100% Tonic");
+    expect(literal).not.toContain("Ginxand 1000 Tonic");
+    const audit = textOf(
+      await (await staff.get(`/admin/audit?actor=${encodeURIComponent("%")}`)).text(),
+    );
+    expect(audit).toContain("0 changes");
   });
 
   it("keeps an admin: nobody demotes or disables themselves, and the last admin stays", async () => {
