@@ -11,9 +11,15 @@ import type { z } from "zod";
 /** Our forms are a few short fields: 16 KiB is far more than any honest one needs. */
 export const MAX_FORM_BYTES = 16 * 1024;
 
-function refuse(status: number, message: string): never {
-  throw data({ message }, { status });
+function refuse(status: number, message: string, headers?: Record<string, string>): never {
+  throw data({ message }, { status, headers });
 }
+
+/**
+ * A body refused for its size is not read to its end: the connection closes
+ * after the answer, or the unread rest would be taken for the next request.
+ */
+const TOO_LARGE = ["That form is far larger than expected.", { Connection: "close" }] as const;
 
 export async function readForm(
   request: Request,
@@ -29,7 +35,7 @@ export async function readForm(
   if (type !== "application/x-www-form-urlencoded") {
     refuse(415, "Please send this form from the page it belongs to.");
   }
-  if (declared > maxBytes) refuse(413, "That form is far larger than expected.");
+  if (declared > maxBytes) refuse(413, ...TOO_LARGE);
 
   const body = await readBounded(request, maxBytes);
   const form = new URLSearchParams(body);
@@ -49,8 +55,10 @@ async function readBounded(request: Request, maxBytes: number): Promise<string> 
     if (done) break;
     size += value.byteLength;
     if (size > maxBytes) {
-      await reader.cancel();
-      refuse(413, "That form is far larger than expected.");
+      // Stop reading, without cancelling: cancelling destroys the request, and with it
+      // the connection, so the 413 could never be sent. The rest is left unread.
+      reader.releaseLock();
+      refuse(413, ...TOO_LARGE);
     }
     chunks.push(value);
   }

@@ -11,7 +11,10 @@ export function safeRedirectPath(value: unknown, fallback = "/"): string {
   try {
     const url = new URL(value, "http://same.site");
     if (url.origin !== "http://same.site") return fallback;
-    return url.pathname + url.search + url.hash;
+    // Dot segments are resolved above: "/..//evil.example" becomes "//evil.example",
+    // which a browser reads as another host. Check the result, not only the input.
+    const path = url.pathname + url.search + url.hash;
+    return path.startsWith("//") ? fallback : path;
   } catch {
     return fallback;
   }

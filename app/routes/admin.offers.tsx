@@ -149,7 +149,7 @@ export default function AdminOffers() {
             {offer.photoPath ? (
               <img
                 src={`/uploads/${offer.photoPath}`}
-                alt={`Photo of the offered ${offer.title}`}
+                alt={`The offered copy of ${offer.title}`}
                 width={120}
               />
             ) : null}

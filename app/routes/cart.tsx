@@ -95,12 +95,24 @@ export default function CartPage() {
   const { cart } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const addError = actionData?.kind === "add" ? errorMessages(actionData.result.error) : [];
+  // An update or removal of a book that is not in the cart has no line to say it on.
+  const orphanError =
+    actionData &&
+    actionData.kind !== "add" &&
+    !cart.lines.some((line) => String(line.bookId) === actionData.bookId)
+      ? errorMessages(actionData.result.error)
+      : [];
   const shortLines = cart.lines.filter((line) => line.quantity > line.stock);
 
   return (
     <section aria-labelledby="cart-title" className="cart">
       <h1 id="cart-title">Your cart</h1>
-      <FormErrors errors={addError.map((message) => `We could not add that book: ${message}`)} />
+      <FormErrors
+        errors={[
+          ...addError.map((message) => `We could not add that book: ${message}`),
+          ...orphanError,
+        ]}
+      />
       {cart.lines.length === 0 ? (
         <p>
           Your cart is empty. <a href="/books">Browse the catalog</a> to find your next book.

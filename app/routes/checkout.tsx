@@ -128,7 +128,11 @@ export default function CheckoutPage() {
           name={fields.idempotencyKey.name}
           value={(fields.idempotencyKey.initialValue as string | undefined) ?? idempotencyKey}
         />
-        <FormErrors id={form.errorId} errors={form.errors} />
+        {/* The key is a hidden field: its error ("reload the page") is the whole form's. */}
+        <FormErrors
+          id={form.errorId}
+          errors={[...(form.errors ?? []), ...(fields.idempotencyKey.errors ?? [])]}
+        />
 
         <fieldset>
           <legend>Shipping address</legend>

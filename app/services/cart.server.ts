@@ -162,8 +162,10 @@ export async function setQuantity(
   });
 }
 
+/** Removes a line; the line must be in the cart (a second click is told it is gone). */
 export async function removeFromCart(db: Db, cartId: number, bookId: number): Promise<void> {
-  await CartItem.query(db).delete().where({ cartId, bookId });
+  const removed = await CartItem.query(db).delete().where({ cartId, bookId });
+  if (removed === 0) throw new NotFoundError("That book is no longer in your cart.");
 }
 
 export async function emptyCart(db: Db, cartId: number): Promise<void> {
