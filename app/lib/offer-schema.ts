@@ -18,4 +18,6 @@ export const offerSchema = z.object({
     errorMap: () => ({ message: "Choose the book's condition." }),
   }),
   askingPriceCents: priceField,
+  /** The file itself is read by the server's upload reader; here it only needs a field. */
+  photo: z.unknown().optional(),
 });

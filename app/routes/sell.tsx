@@ -1,4 +1,4 @@
-import { getFormProps, getSelectProps, useForm } from "@conform-to/react";
+import { getFormProps, getInputProps, getSelectProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
@@ -6,9 +6,9 @@ import { Form, useActionData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { ErrorList, Field, FormErrors, SubmitButton, useIsPending } from "~/components/forms";
 import { requireUser } from "~/lib/auth.server";
-import { parseForm } from "~/lib/forms.server";
 import { CONDITION_LABELS, OFFER_CONDITIONS } from "~/lib/offer-options";
 import { offerSchema } from "~/lib/offer-schema";
+import { isUploadError, readImageUpload, storeImage } from "~/lib/uploads.server";
 import { createOffer } from "~/services/offers.server";
 
 export const meta: MetaFunction = () => [{ title: "Sell us a book — Bookstore" }];
@@ -18,11 +18,30 @@ export async function loader(args: LoaderFunctionArgs) {
   return null;
 }
 
+/**
+ * A multipart form: the optional photo follows the cover upload's rules (type
+ * from its bytes, 5 MB, re-encoded without metadata). It is stored only once
+ * every other field is valid, so a refused offer leaves no file behind.
+ */
 export async function action(args: ActionFunctionArgs) {
   const user = await requireUser(args);
-  const submission = await parseForm(args.request, offerSchema);
+  let upload: Awaited<ReturnType<typeof readImageUpload>>;
+  try {
+    upload = await readImageUpload(args.request, { field: "photo", required: false });
+  } catch (error) {
+    if (!isUploadError(error) || error.field !== "photo") throw error;
+    return data(
+      { initialValue: null, status: "error" as const, error: { photo: [error.message] } },
+      { status: error.status },
+    );
+  }
+  const submission = parseWithZod(upload.fields, { schema: offerSchema });
   if (submission.status !== "success") return data(submission.reply(), { status: 400 });
-  await createOffer(args.context.db, user.id, submission.value);
+  const photoPath = upload.image
+    ? await storeImage(args.context.uploadsDir, upload.image, { folder: "offers" })
+    : null;
+  const { photo: _file, ...offer } = submission.value;
+  await createOffer(args.context.db, user.id, { ...offer, photoPath });
   return redirect("/offers?notice=sent");
 }
 
@@ -35,6 +54,7 @@ export default function SellPage() {
     shouldRevalidate: "onBlur",
   });
   const { key: conditionKey, ...condition } = getSelectProps(fields.condition);
+  const { key: photoKey, ...photo } = getInputProps(fields.photo, { type: "file" });
   return (
     <section className="auth-page" aria-labelledby="sell-title">
       <h1 id="sell-title">Sell us a book</h1>
@@ -42,7 +62,12 @@ export default function SellPage() {
         Tell us about a book you would like to sell. Our staff review every offer and answer within
         a few days; you can follow it under <a href="/offers">My offers</a>.
       </p>
-      <Form method="post" {...getFormProps(form)} className="stacked-form">
+      <Form
+        method="post"
+        encType="multipart/form-data"
+        {...getFormProps(form)}
+        className="stacked-form"
+      >
         <FormErrors id={form.errorId} errors={form.errors} />
         <Field
           meta={fields.isbn}
@@ -69,6 +94,11 @@ export default function SellPage() {
           hint="What you would like us to pay, e.g. 8.50."
           inputProps={{ inputMode: "decimal" }}
         />
+        <div className="field">
+          <label htmlFor={fields.photo.id}>Photo (optional)</label>
+          <input key={photoKey} {...photo} accept="image/jpeg,image/png,image/webp" />
+          <ErrorList id={fields.photo.errorId} errors={fields.photo.errors} />
+        </div>
         <SubmitButton pending={useIsPending()} pendingLabel="Sending…" className="button--primary">
           Send offer
         </SubmitButton>

@@ -10,6 +10,11 @@
  */
 import http from "node:http";
 
+/** A multipart part: a field, or a file with its bytes. */
+export type MultipartPart =
+  | { name: string; value: string }
+  | { name: string; filename: string; type?: string; bytes: Uint8Array };
+
 export interface FormFields {
   [name: string]: string | number | Array<string | number>;
 }
@@ -42,6 +47,41 @@ export class TestClient {
         Accept: "text/html",
         "Sec-Fetch-Mode": "navigate",
         ...(init.headers as Record<string, string> | undefined),
+      },
+    });
+  }
+
+  /** Posts a multipart form (file inputs), as a browser submitting such a page's form does. */
+  async postMultipart(path: string, parts: MultipartPart[]): Promise<Response> {
+    const boundary = `----BookstoreTest${Math.random().toString(16).slice(2)}`;
+    const chunks: Buffer[] = [];
+    for (const part of parts) {
+      chunks.push(Buffer.from(`--${boundary}\r\n`));
+      if ("bytes" in part) {
+        chunks.push(
+          Buffer.from(
+            `Content-Disposition: form-data; name="${part.name}"; filename="${part.filename}"\r\n` +
+              `Content-Type: ${part.type ?? "application/octet-stream"}\r\n\r\n`,
+          ),
+          Buffer.from(part.bytes),
+          Buffer.from("\r\n"),
+        );
+      } else {
+        chunks.push(
+          Buffer.from(
+            `Content-Disposition: form-data; name="${part.name}"\r\n\r\n${part.value}\r\n`,
+          ),
+        );
+      }
+    }
+    chunks.push(Buffer.from(`--${boundary}--\r\n`));
+    return this.request(path, {
+      method: "POST",
+      body: Buffer.concat(chunks),
+      headers: {
+        "Content-Type": `multipart/form-data; boundary=${boundary}`,
+        Accept: "text/html",
+        "Sec-Fetch-Mode": "navigate",
       },
     });
   }
@@ -87,7 +127,12 @@ function send(
   headers: Headers,
   body: RequestInit["body"],
 ): Promise<Response> {
-  const payload = body === undefined || body === null ? undefined : Buffer.from(String(body));
+  const payload =
+    body === undefined || body === null
+      ? undefined
+      : Buffer.isBuffer(body)
+        ? body
+        : Buffer.from(String(body));
   if (payload) headers.set("Content-Length", String(payload.length));
   return new Promise((resolve, reject) => {
     const request = http.request(url, { method, headers: Object.fromEntries(headers) }, (res) => {

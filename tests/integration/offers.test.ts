@@ -3,6 +3,9 @@
  * engines: the sell form's checks, "My offers", rejecting with a reason,
  * accepting into an existing book's stock or as a new book, and deciding once.
  */
+import fs from "node:fs/promises";
+import path from "node:path";
+import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, enginesUnderTest, type TestDatabase } from "../helpers/databases";
 import { createUser, insertBook } from "../helpers/fixtures";
@@ -35,15 +38,30 @@ describe.each(engines)("offers on %s", (engine) => {
     await t?.destroy();
   });
 
-  async function offer(fields: Record<string, string>) {
-    const res = await seller.post("/sell", {
-      isbn: "0-14-044913-2",
-      title: "Crime and Punishment",
-      author: "Fyodor Dostoevsky",
-      condition: "good",
-      askingPriceCents: "6.50",
-      ...fields,
-    });
+  /** Posts the sell form as the page does (multipart, for its optional photo). */
+  const sell = (fields: Record<string, string>, photo?: { filename: string; bytes: Uint8Array }) =>
+    seller.postMultipart("/sell", [
+      ...Object.entries(fields).map(([name, value]) => ({ name, value })),
+      photo
+        ? { name: "photo", ...photo }
+        : { name: "photo", filename: "", bytes: new Uint8Array() },
+    ]);
+
+  async function offer(
+    fields: Record<string, string>,
+    photo?: { filename: string; bytes: Uint8Array },
+  ) {
+    const res = await sell(
+      {
+        isbn: "0-14-044913-2",
+        title: "Crime and Punishment",
+        author: "Fyodor Dostoevsky",
+        condition: "good",
+        askingPriceCents: "6.50",
+        ...fields,
+      },
+      photo,
+    );
     expect(locationOf(res)).toBe("/offers?notice=sent");
     return (await t.db("offers").where({ userId: sellerId }).orderBy("id", "desc").first())
       .id as number;
@@ -52,7 +70,7 @@ describe.each(engines)("offers on %s", (engine) => {
   it("sends guests to sign in and checks the form", async () => {
     const guest = await new TestClient(server.url).get("/sell");
     expect(locationOf(guest)).toBe("/login?redirectTo=%2Fsell");
-    const bad = await seller.post("/sell", {
+    const bad = await sell({
       isbn: "12345",
       title: "",
       author: "Someone",
@@ -65,6 +83,30 @@ describe.each(engines)("offers on %s", (engine) => {
     expect(text).toContain("Enter the title.");
     expect(text).toContain("Choose the book's condition.");
     expect(text).toContain("Enter a price such as 12.99.");
+  });
+
+  it("keeps an optional photo under the upload rules, and refuses a file that is no image", async () => {
+    const jpeg = await sharp({
+      create: { width: 300, height: 400, channels: 3, background: "#357" },
+    })
+      .jpeg()
+      .toBuffer();
+    const id = await offer({ title: "With A Photo" }, { filename: "copy.jpg", bytes: jpeg });
+    const photoPath = (await t.db("offers").where({ id }).first()).photoPath as string;
+    expect(photoPath).toMatch(/^offers\/[0-9a-f]{64}\.webp$/);
+    const served = await seller.get(`/uploads/${photoPath}`);
+    expect(served.status).toBe(200);
+    expect(served.headers.get("content-type")).toBe("image/webp");
+
+    const before = await fs.readdir(path.join(server.uploadsDir, "offers"));
+    const fake = await sell(
+      { isbn: "0140449132", title: "Fake", author: "X", condition: "good", askingPriceCents: "1" },
+      { filename: "photo.png", bytes: Buffer.from("<?php system($_GET['c']); ?>") },
+    );
+    expect(fake.status).toBe(415);
+    expect(textOf(await fake.text())).toMatch(/JPEG, PNG or WebP/);
+    expect(await fs.readdir(path.join(server.uploadsDir, "offers"))).toEqual(before);
+    expect(await t.db("offers").where({ title: "Fake" }).first()).toBeUndefined();
   });
 
   it("lists the seller's offers, and the decision with its reason", async () => {
