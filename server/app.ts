@@ -110,6 +110,10 @@ export function createApp({
       // HSTS is the edge's job (the ALB redirects to HTTPS); sending it from a
       // localhost server would pin browsers to HTTPS for localhost.
       strictTransportSecurity: config.env === "production" ? undefined : false,
+      // Helmet's default, no-referrer, makes Chromium send "Origin: null" with a
+      // form posted without JavaScript, which the cross-site check must refuse.
+      // same-origin still tells other sites nothing.
+      referrerPolicy: { policy: "same-origin" },
     }),
   );
   app.use(compression());

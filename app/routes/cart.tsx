@@ -121,7 +121,9 @@ export default function CartPage() {
         <>
           <ul className="cart-lines">
             {cart.lines.map((line) => (
-              <li key={line.bookId} className="cart-line">
+              // Keyed by the stored quantity too: after an update the line's form starts
+              // again from the new number instead of conform resetting it to the old one.
+              <li key={`${line.bookId}:${line.quantity}`} className="cart-line">
                 <CartLineRow
                   line={line}
                   lastResult={
