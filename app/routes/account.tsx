@@ -90,13 +90,13 @@ export default function AccountPage() {
     lastResult: resultFor("name"),
     defaultValue: { name: user.name },
     onValidate: ({ formData }) => parseWithZod(formData, { schema: nameSchema }),
-    shouldRevalidate: "onBlur",
+    shouldRevalidate: "onInput",
   });
   const [passwordForm, passwordFields] = useForm({
     id: "account-password",
     lastResult: resultFor("password"),
     onValidate: ({ formData }) => parseWithZod(formData, { schema: passwordSchema }),
-    shouldRevalidate: "onBlur",
+    shouldRevalidate: "onInput",
   });
   const saved = actionData && "saved" in actionData ? actionData.saved : null;
 

@@ -13,12 +13,12 @@ import { bookSchema } from "~/lib/book-schema";
 import { formatDateTime } from "~/lib/dates";
 import { ConflictError, NotFoundError, OutOfStockError } from "~/lib/domain-errors.server";
 import { intentOf, readForm } from "~/lib/forms.server";
+import { ADJUSTMENT_REASONS } from "~/lib/inventory-options";
 import { centsToDecimal, formatCents } from "~/lib/money";
 import { parseId } from "~/lib/params";
 import { removeIfUnreferenced } from "~/lib/uploads.server";
 import { wholeNumberField } from "~/lib/validation";
 import {
-  ADJUSTMENT_REASONS,
   adjustBookStock,
   BookFieldError,
   deleteBook,
@@ -146,13 +146,13 @@ export default function AdminBook() {
       priceCents: centsToDecimal(book.priceCents),
     },
     onValidate: ({ formData }) => parseWithZod(formData, { schema: bookSchema }),
-    shouldRevalidate: "onBlur",
+    shouldRevalidate: "onInput",
   });
   const [stockForm, stock] = useForm({
     id: "book-stock",
     lastResult: resultFor("stock"),
     onValidate: ({ formData }) => parseWithZod(formData, { schema: stockSchema }),
-    shouldRevalidate: "onBlur",
+    shouldRevalidate: "onInput",
   });
   const { key: reasonKey, ...reasonProps } = getSelectProps(stock.reason);
   const deleteError = actionData && "error" in actionData ? actionData.error : null;

@@ -5,12 +5,8 @@ import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { Pagination } from "~/components/pagination";
 import { requireAdmin } from "~/lib/auth.server";
 import { formatCents } from "~/lib/money";
-import {
-  INVENTORY_SORTS,
-  inventoryGenres,
-  listInventory,
-  LOW_STOCK_THRESHOLD,
-} from "~/services/books.server";
+import { INVENTORY_SORTS, LOW_STOCK_THRESHOLD } from "~/lib/inventory-options";
+import { inventoryGenres, listInventory } from "~/services/books.server";
 
 export const meta: MetaFunction = () => [{ title: "Books — Admin — Bookstore" }];
 

@@ -43,11 +43,11 @@ export default function NewBook() {
     lastResult,
     defaultValue: { stock: "0" },
     onValidate: ({ formData }) => parseWithZod(formData, { schema: newBookSchema }),
-    shouldRevalidate: "onBlur",
+    shouldRevalidate: "onInput",
   });
   return (
-    <section aria-labelledby="new-book-title">
-      <h1 id="new-book-title">Add a book</h1>
+    <section aria-labelledby="new-book-heading">
+      <h1 id="new-book-heading">Add a book</h1>
       <Form method="post" {...getFormProps(form)} className="stacked-form">
         <FormErrors id={form.errorId} errors={form.errors} />
         <BookFields fields={fields} genres={genres} />

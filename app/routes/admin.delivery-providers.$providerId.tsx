@@ -94,7 +94,7 @@ export default function DeliveryProviderForm() {
         }
       : undefined,
     onValidate: ({ formData }) => parseWithZod(formData, { schema }),
-    shouldRevalidate: "onBlur",
+    shouldRevalidate: "onInput",
   });
   const title = provider ? `Edit ${provider.name}` : "Add a delivery provider";
 

@@ -132,13 +132,13 @@ export default function AdminOrder() {
     id: "order-ship",
     lastResult: resultFor("ship"),
     onValidate: ({ formData }) => parseWithZod(formData, { schema: shipSchema }),
-    shouldRevalidate: "onBlur",
+    shouldRevalidate: "onInput",
   });
   const [cancelForm, cancel] = useForm({
     id: "order-cancel",
     lastResult: resultFor("cancel"),
     onValidate: ({ formData }) => parseWithZod(formData, { schema: cancelSchema }),
-    shouldRevalidate: "onBlur",
+    shouldRevalidate: "onInput",
   });
   const shipping = useIsPending({ intent: "ship" });
   const delivering = useIsPending({ intent: "deliver" });

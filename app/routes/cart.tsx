@@ -173,7 +173,7 @@ function CartLineRow({
     lastResult,
     defaultValue: { bookId: String(line.bookId), quantity: String(line.quantity) },
     onValidate: ({ formData }) => parseWithZod(formData, { schema: lineSchema }),
-    shouldRevalidate: "onBlur",
+    shouldRevalidate: "onInput",
   });
   const updating = useIsPending({ intent: "update" });
   const quantityId = `quantity-${line.bookId}`;

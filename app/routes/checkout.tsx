@@ -97,7 +97,7 @@ export default function CheckoutPage() {
     lastResult,
     defaultValue: { idempotencyKey, fullName },
     onValidate: ({ formData }) => parseWithZod(formData, { schema }),
-    shouldRevalidate: "onBlur",
+    shouldRevalidate: "onInput",
   });
   const pending = useIsPending();
   const delivery = fields.deliveryProviderId;

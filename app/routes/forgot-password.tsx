@@ -39,7 +39,7 @@ export default function ForgotPasswordPage() {
     id: "forgot-password",
     lastResult,
     onValidate: ({ formData }) => parseWithZod(formData, { schema }),
-    shouldRevalidate: "onBlur",
+    shouldRevalidate: "onInput",
   });
   const pending = useIsPending();
   const sentTo = lastResult && "sentTo" in lastResult ? lastResult.sentTo : null;

@@ -63,7 +63,7 @@ export default function JoinPage() {
     lastResult,
     defaultValue: { redirectTo },
     onValidate: ({ formData }) => parseWithZod(formData, { schema }),
-    shouldRevalidate: "onBlur",
+    shouldRevalidate: "onInput",
   });
   const pending = useIsPending();
   const loginHref = redirectTo === "/" ? "/login" : `/login?${new URLSearchParams({ redirectTo })}`;

@@ -70,7 +70,7 @@ export default function LoginPage() {
     lastResult,
     defaultValue: { redirectTo },
     onValidate: ({ formData }) => parseWithZod(formData, { schema }),
-    shouldRevalidate: "onBlur",
+    shouldRevalidate: "onInput",
   });
   const pending = useIsPending();
   const joinHref = redirectTo === "/" ? "/join" : `/join?${new URLSearchParams({ redirectTo })}`;

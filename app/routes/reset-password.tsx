@@ -48,7 +48,7 @@ export default function ResetPasswordPage() {
     lastResult,
     defaultValue: { token },
     onValidate: ({ formData }) => parseWithZod(formData, { schema }),
-    shouldRevalidate: "onBlur",
+    shouldRevalidate: "onInput",
   });
   const pending = useIsPending();
 

@@ -51,13 +51,13 @@ export default function SellPage() {
     id: "sell",
     lastResult,
     onValidate: ({ formData }) => parseWithZod(formData, { schema: offerSchema }),
-    shouldRevalidate: "onBlur",
+    shouldRevalidate: "onInput",
   });
   const { key: conditionKey, ...condition } = getSelectProps(fields.condition);
   const { key: photoKey, ...photo } = getInputProps(fields.photo, { type: "file" });
   return (
-    <section className="auth-page" aria-labelledby="sell-title">
-      <h1 id="sell-title">Sell us a book</h1>
+    <section className="auth-page" aria-labelledby="sell-heading">
+      <h1 id="sell-heading">Sell us a book</h1>
       <p>
         Tell us about a book you would like to sell. Our staff review every offer and answer within
         a few days; you can follow it under <a href="/offers">My offers</a>.
