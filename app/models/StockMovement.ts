@@ -1,16 +1,6 @@
 import type { JSONSchema } from "objection";
+import { STOCK_REASONS, type StockReason } from "~/lib/inventory-options";
 import { BaseModel, schema } from "./BaseModel";
-
-export const STOCK_REASONS = [
-  "sale",
-  "cancellation",
-  "received",
-  "returned",
-  "damaged",
-  "lost",
-  "correction",
-] as const;
-export type StockReason = (typeof STOCK_REASONS)[number];
 
 /** One change of a book's stock; written only by app/services/inventory.server.ts. */
 export class StockMovement extends BaseModel {

@@ -18,23 +18,17 @@ import {
 } from "~/lib/db.server";
 import { ConflictError, NotFoundError } from "~/lib/domain-errors.server";
 import { Book } from "~/models/Book";
-import type { StockReason } from "~/models/StockMovement";
+import {
+  type ADJUSTMENT_REASONS,
+  type InventorySort,
+  LOW_STOCK_THRESHOLD,
+  type StockReason,
+} from "~/lib/inventory-options";
 import { changedFields, recordAudit, type Actor } from "./audit.server";
 import { forgetCatalogCaches } from "./catalog.server";
 import { adjustStock } from "./inventory.server";
 
 export const INVENTORY_PAGE_SIZE = 25;
-export const LOW_STOCK_THRESHOLD = 5;
-export const INVENTORY_SORTS = ["title", "author", "stock", "price", "updated", "isbn"] as const;
-export type InventorySort = (typeof INVENTORY_SORTS)[number];
-/** Reasons an admin may give for a stock change ("sale" and "cancellation" belong to orders). */
-export const ADJUSTMENT_REASONS = [
-  "received",
-  "returned",
-  "damaged",
-  "lost",
-  "correction",
-] as const satisfies readonly StockReason[];
 
 export interface BookInput {
   isbn: string;

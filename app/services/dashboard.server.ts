@@ -5,7 +5,7 @@
  * orders table to the cent. Days are UTC days, like every stored timestamp.
  */
 import { sqlTimestamp, type Db } from "~/lib/db.server";
-import { LOW_STOCK_THRESHOLD } from "./books.server";
+import { LOW_STOCK_THRESHOLD } from "~/lib/inventory-options";
 
 export const SOLD_STATUSES = ["paid", "shipped", "delivered"] as const;
 

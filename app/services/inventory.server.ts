@@ -7,7 +7,8 @@
  */
 import { NotFoundError, OutOfStockError, type Shortage } from "~/lib/domain-errors.server";
 import type { Db } from "~/lib/db.server";
-import { StockMovement, type StockReason } from "~/models/StockMovement";
+import type { StockReason } from "~/lib/inventory-options";
+import { StockMovement } from "~/models/StockMovement";
 
 export interface StockLine {
   bookId: number;
