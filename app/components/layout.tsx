@@ -45,6 +45,11 @@ export function SiteHeader({ user, cartCount }: { user: HeaderUser | null; cartC
                   </li>
                 ) : null}
                 <li>
+                  <a href="/sell" aria-current={current("/sell")}>
+                    Sell
+                  </a>
+                </li>
+                <li>
                   <a href="/orders" aria-current={current("/orders")}>
                     Orders
                   </a>
