@@ -8,6 +8,15 @@
  * synth with an actionable error instead of a half-built plan.
  */
 
+import { connectionBudget } from "./lib/connection-budget.js";
+import {
+  baselineCpuPercent,
+  EC2_INSTANCE_TYPES,
+  ec2InstanceType,
+  RDS_INSTANCE_CLASSES,
+  rdsInstanceClass,
+} from "./lib/instance-types.js";
+
 /** How the AMI for the launch template is chosen. */
 export type AmiSource =
   /** An explicit id, e.g. from packer/manifest.json. Required for the offline plan. */
@@ -19,21 +28,38 @@ export type AmiSource =
   | { readonly source: "latest-tagged" };
 
 export interface AppFleetConfig {
-  /** EC2 instance type; its architecture must match the AMI (the image is built for x86_64). */
+  /**
+   * EC2 instance type, one of lib/instance-types.ts (x86_64, like the image). A
+   * burstable (T) type needs cpuTargetPercent below its baseline.
+   */
   readonly instanceType: string;
   readonly minSize: number;
   readonly desiredCapacity: number;
   readonly maxSize: number;
   /** Root volume size (gp3, encrypted). */
   readonly rootVolumeGiB: number;
-  /** Target-tracking goal for average CPU across the group. */
+  /**
+   * Target-tracking goal for average CPU across the group. On a burstable type it
+   * must be below the type's baseline, or the fleet runs on credits (T3 "unlimited":
+   * surplus charges) instead of scaling out.
+   */
   readonly cpuTargetPercent: number;
   /** Target-tracking goal for ALB requests per target (per minute). */
   readonly requestsPerTarget: number;
+  /** Worker processes per instance (WEB_CONCURRENCY), at most the type's vCPUs. */
+  readonly webConcurrency: number;
+  /**
+   * Connections per worker's pool (DB_POOL_MAX). With maxSize and webConcurrency it
+   * must fit the database's connection budget (lib/connection-budget.ts).
+   */
+  readonly dbPoolMax: number;
 }
 
 export interface DatabaseConfig {
-  /** RDS instance class, e.g. db.t4g.micro. */
+  /**
+   * RDS instance class, one of lib/instance-types.ts; it sets max_connections
+   * (the connection budget) and whether Performance Insights is on.
+   */
   readonly instanceClass: string;
   readonly allocatedStorageGiB: number;
   /** Storage autoscaling ceiling; equal to allocatedStorageGiB disables autoscaling. */
@@ -44,8 +70,25 @@ export interface DatabaseConfig {
   readonly backupRetentionDays: number;
   /** Schema name created with the instance (DB_NAME). */
   readonly databaseName: string;
-  /** Master user name (DB_USER); its password is managed by RDS in Secrets Manager. */
+  /**
+   * Master user name; its password is managed by RDS in Secrets Manager. Break-glass
+   * and `db:users` only: the app never connects as the master user.
+   */
   readonly username: string;
+  /** The app's user (DB_USER): SELECT, INSERT, UPDATE, DELETE on the schema, nothing else. */
+  readonly appUsername: string;
+  /** The user `cli.js migrate` runs as: DDL and DML on the schema. */
+  readonly migratorUsername: string;
+}
+
+/** AWS WAF on the load balancer (docs/decisions/034-waf-on-the-load-balancer.md). */
+export interface WafConfig {
+  /** A web ACL on the ALB: managed rule groups plus the two rate-based rules below. */
+  readonly enabled: boolean;
+  /** Requests one client IP may send in 5 minutes, any path. */
+  readonly requestsPer5MinutesPerIp: number;
+  /** POSTs one client IP may send to /login, /join, /forgot-password, /reset-password in 5 minutes. */
+  readonly signInPostsPer5MinutesPerIp: number;
 }
 
 export interface StateBackendConfig {
@@ -89,6 +132,7 @@ export interface EnvironmentConfig {
   readonly accessLogRetentionDays: number;
   /** S3 state backend with a lock file; local state when absent. */
   readonly stateBackend?: StateBackendConfig;
+  readonly waf: WafConfig;
 }
 
 /** Thrown when a configuration is invalid; `problems` lists every finding. */
@@ -120,6 +164,11 @@ const ACM_ARN = /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const ENV_NAME = /^[a-z][a-z0-9-]{1,20}$/;
 const MYSQL_IDENTIFIER = /^[A-Za-z][A-Za-z0-9_]{0,15}$/;
+/** MySQL 8 user names: up to 32 characters (the RDS master user: up to 16). */
+const MYSQL_USER = /^[A-Za-z][A-Za-z0-9_]{0,31}$/;
+const RESERVED_MYSQL_USERS = ["admin", "root", "rdsadmin", "rdsrepladmin", "mysql.sys"];
+/** AWS WAF's range for a rate-based rule's limit. */
+const WAF_RATE_LIMIT = { min: 10, max: 2_000_000_000 };
 const S3_BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
 /** Parses "a.b.c.d/n"; returns undefined when malformed. */
@@ -238,8 +287,14 @@ export function validateConfig(config: EnvironmentConfig): EnvironmentConfig {
   }
 
   const app = config.app;
+  const ec2Type = ec2InstanceType(app?.instanceType ?? "");
   if (!INSTANCE_TYPE.test(app?.instanceType ?? "")) {
     problem("app.instanceType", `"${app?.instanceType}" is not an EC2 instance type like t3.small`);
+  } else if (!ec2Type) {
+    problem(
+      "app.instanceType",
+      `"${app.instanceType}" is not in infra/lib/instance-types.ts (known: ${Object.keys(EC2_INSTANCE_TYPES).join(", ")}); add it with its vCPUs and, if burstable, its baseline`,
+    );
   }
   for (const field of ["minSize", "desiredCapacity", "maxSize"] as const) {
     if (!isInteger(app?.[field]) || app[field] < 0)
@@ -267,9 +322,31 @@ export function validateConfig(config: EnvironmentConfig): EnvironmentConfig {
   }
   if (!(app?.cpuTargetPercent > 10 && app.cpuTargetPercent < 95)) {
     problem("app.cpuTargetPercent", `must be between 10 and 95, got ${app?.cpuTargetPercent}`);
+  } else if (ec2Type) {
+    // Burstable types: scaling on CPU above the baseline means running on credits
+    // (T3 "unlimited" bills the surplus) instead of adding instances.
+    const baseline = baselineCpuPercent(ec2Type);
+    if (baseline !== undefined && !(app.cpuTargetPercent < baseline)) {
+      problem(
+        "app.cpuTargetPercent",
+        `(${app.cpuTargetPercent}) must be below the ${baseline} % CPU baseline of the burstable ${app.instanceType}, or use a non-burstable instance type`,
+      );
+    }
   }
   if (!isInteger(app?.requestsPerTarget) || app.requestsPerTarget < 1) {
     problem("app.requestsPerTarget", `must be a positive integer, got ${app?.requestsPerTarget}`);
+  }
+  if (!isInteger(app?.webConcurrency) || app.webConcurrency < 1) {
+    problem("app.webConcurrency", `must be a positive integer, got ${app?.webConcurrency}`);
+  } else if (ec2Type && app.webConcurrency > ec2Type.vcpus) {
+    problem(
+      "app.webConcurrency",
+      `(${app.webConcurrency}) must not exceed the ${ec2Type.vcpus} vCPUs of ${app.instanceType}`,
+    );
+  }
+  // The app's own bounds for DB_POOL_MAX (app/lib/config.server.ts).
+  if (!isInteger(app?.dbPoolMax) || app.dbPoolMax < 1 || app.dbPoolMax > 100) {
+    problem("app.dbPoolMax", `must be an integer between 1 and 100, got ${app?.dbPoolMax}`);
   }
 
   const db = config.database;
@@ -277,6 +354,11 @@ export function validateConfig(config: EnvironmentConfig): EnvironmentConfig {
     problem(
       "database.instanceClass",
       `"${db?.instanceClass}" is not an RDS instance class like db.t4g.micro`,
+    );
+  } else if (!rdsInstanceClass(db.instanceClass)) {
+    problem(
+      "database.instanceClass",
+      `"${db.instanceClass}" is not in infra/lib/instance-types.ts (known: ${Object.keys(RDS_INSTANCE_CLASSES).join(", ")}); add it with its memory and Performance Insights support`,
     );
   }
   if (
@@ -314,18 +396,68 @@ export function validateConfig(config: EnvironmentConfig): EnvironmentConfig {
       `"${db?.databaseName}" must be 1-16 letters, digits or underscores, starting with a letter`,
     );
   }
-  if (
-    !MYSQL_IDENTIFIER.test(db?.username ?? "") ||
-    ["admin", "root", "rdsadmin"].includes(db?.username ?? "")
-  ) {
-    problem(
-      "database.username",
-      `"${db?.username}" must be 1-16 letters, digits or underscores, not a reserved name`,
-    );
+  const users = ["username", "appUsername", "migratorUsername"] as const;
+  for (const field of users) {
+    const [pattern, length] = field === "username" ? [MYSQL_IDENTIFIER, 16] : [MYSQL_USER, 32];
+    if (!pattern.test(db?.[field] ?? "") || RESERVED_MYSQL_USERS.includes(db?.[field] ?? "")) {
+      problem(
+        `database.${field}`,
+        `"${db?.[field]}" must be 1-${length} letters, digits or underscores, starting with a letter, not a reserved name`,
+      );
+    }
   }
+  // Three distinct identities: break-glass master, migrator (DDL), app (DML only).
+  users.forEach((field, i) => {
+    const earlier = users.slice(0, i).find((other) => db?.[other] === db?.[field]);
+    if (earlier && db?.[field] !== undefined) {
+      problem(`database.${field}`, `must differ from database.${earlier} ("${db[field]}")`);
+    }
+  });
   if (typeof db?.multiAz !== "boolean") problem("database.multiAz", "must be true or false");
   if (typeof db?.deletionProtection !== "boolean")
     problem("database.deletionProtection", "must be true or false");
+
+  // The connection budget, once its inputs are valid (lib/connection-budget.ts).
+  if (
+    ec2Type &&
+    isInteger(app.maxSize) &&
+    isInteger(app.webConcurrency) &&
+    isInteger(app.dbPoolMax) &&
+    app.webConcurrency >= 1 &&
+    app.dbPoolMax >= 1
+  ) {
+    const budget = connectionBudget(config);
+    if (budget && !budget.fits) {
+      problem(
+        "app.dbPoolMax",
+        `connection budget exceeded: ${budget.explanation}; lower app.dbPoolMax, app.webConcurrency or app.maxSize, or choose a larger database.instanceClass (or RDS Proxy, docs/decisions/032-connection-budget.md)`,
+      );
+    }
+  }
+
+  const waf = config.waf;
+  if (typeof waf?.enabled !== "boolean") {
+    problem("waf.enabled", "must be true or false");
+  } else if (waf.enabled) {
+    for (const field of ["requestsPer5MinutesPerIp", "signInPostsPer5MinutesPerIp"] as const) {
+      if (
+        !isInteger(waf[field]) ||
+        waf[field] < WAF_RATE_LIMIT.min ||
+        waf[field] > WAF_RATE_LIMIT.max
+      ) {
+        problem(
+          `waf.${field}`,
+          `must be an integer between ${WAF_RATE_LIMIT.min} and ${WAF_RATE_LIMIT.max} (AWS WAF rate-based rule), got ${waf[field]}`,
+        );
+      }
+    }
+    if (!(waf.signInPostsPer5MinutesPerIp < waf.requestsPer5MinutesPerIp)) {
+      problem(
+        "waf.signInPostsPer5MinutesPerIp",
+        `(${waf.signInPostsPer5MinutesPerIp}) must be tighter than waf.requestsPer5MinutesPerIp (${waf.requestsPer5MinutesPerIp})`,
+      );
+    }
+  }
 
   const ami = config.ami;
   if (ami?.source === "id") {

@@ -32,25 +32,46 @@ export function loadConfigOrExit(env: Record<string, string | undefined> = proce
 }
 
 /**
- * The database as configured. On AWS the password is not in the environment:
- * it is read from the RDS-managed secret, and read again when MySQL refuses
- * it, because RDS rotates it (see app/lib/aws-secrets.server.ts).
+ * Who a process connects as (docs/decisions/031-database-users.md): the server
+ * and admin commands as the app user (DML only), migrations and seeds as the
+ * migrator (DDL on the schema). The RDS master user is for `cli.js db:users`
+ * and break-glass only, and is never opened through here.
  */
-export async function openDatabase(config: Config): Promise<Db> {
+export type DatabaseRole = "app" | "migrator";
+
+/**
+ * A migration holds one connection for its advisory lock and runs the
+ * migrations, one after the other, on a second (db/migrate.ts): two, whatever
+ * DB_POOL_MAX says, and no more than that in the connection budget.
+ */
+const MIGRATOR_POOL = { min: 0, max: 2 };
+
+/**
+ * The database as configured, for `role`. On AWS the password is not in the
+ * environment: it is read from the user's secret (DATABASE_SECRET_ARN for the
+ * app, DATABASE_MIGRATOR_SECRET_ARN for the migrator), and read again when MySQL
+ * refuses it, because it may have been rotated (see app/lib/aws-secrets.server.ts).
+ * Without a migrator secret (development, DATABASE_URL) both roles share the
+ * one configured connection.
+ */
+export async function openDatabase(config: Config, role: DatabaseRole = "app"): Promise<Db> {
   const { database } = config;
+  const pool = role === "migrator" && database.client === "mysql" ? MIGRATOR_POOL : config.pool;
   if (database.client !== "mysql" || !database.secretArn) {
-    return createDb(database, config.pool);
+    return createDb(database, pool);
   }
+  const asMigrator = role === "migrator" && database.migratorSecretArn !== undefined;
   const fromSecret = mysqlConnectionFromSecret({
-    secretArn: database.secretArn,
+    secretArn: (asMigrator && database.migratorSecretArn) || database.secretArn,
     host: database.host,
     port: database.port,
     database: database.database,
-    user: database.user,
+    // DB_USER names the app user; the migrator's name comes from its secret.
+    user: asMigrator ? undefined : database.user,
     ssl: mysqlTls(database.sslCa),
     region: config.awsRegion,
   });
-  const db = createDb(database, config.pool, {
+  const db = createDb(database, pool, {
     mysqlConnection: async () => ({ ...MYSQL_SESSION_SETTINGS, ...(await fromSecret()) }),
   });
   refreshOnAccessDenied(db, fromSecret);

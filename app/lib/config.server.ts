@@ -37,6 +37,20 @@ const schema = z.object({
     .trim()
     .startsWith("arn:", "must be a Secrets Manager ARN")
     .optional(),
+  // The migrator's secret: `cli.js migrate` connects with it (DDL rights); the server
+  // never does. With DATABASE_SECRET_ARN (the app's DML-only user) on AWS.
+  DATABASE_MIGRATOR_SECRET_ARN: z
+    .string()
+    .trim()
+    .startsWith("arn:", "must be a Secrets Manager ARN")
+    .optional(),
+  // The RDS master user's secret, read only by `cli.js db:users` (break-glass; the
+  // instances' role cannot read it, so ops pass it where their own credentials can).
+  DATABASE_MASTER_SECRET_ARN: z
+    .string()
+    .trim()
+    .startsWith("arn:", "must be a Secrets Manager ARN")
+    .optional(),
   DB_HOST: z.string().trim().min(1).optional(),
   DB_PORT: int(1, 65535).default("3306"),
   DB_NAME: z.string().trim().regex(/^\w+$/, "must be a database name").optional(),
@@ -97,7 +111,12 @@ export type DatabaseConfig =
       database: string;
       user?: string;
       password?: string;
+      /** The app user's secret (DATABASE_SECRET_ARN): what the server connects with. */
       secretArn?: string;
+      /** The migrator's secret (DATABASE_MIGRATOR_SECRET_ARN): what `cli.js migrate` connects with. */
+      migratorSecretArn?: string;
+      /** The master user's secret (DATABASE_MASTER_SECRET_ARN): `cli.js db:users` only. */
+      masterSecretArn?: string;
       sslCa?: string;
     };
 
@@ -220,8 +239,20 @@ function databaseConfig(e: z.infer<typeof schema>): DatabaseConfig {
       database: e.DB_NAME,
       user: e.DB_USER,
       secretArn: e.DATABASE_SECRET_ARN,
+      ...(e.DATABASE_MIGRATOR_SECRET_ARN
+        ? { migratorSecretArn: e.DATABASE_MIGRATOR_SECRET_ARN }
+        : {}),
+      ...(e.DATABASE_MASTER_SECRET_ARN ? { masterSecretArn: e.DATABASE_MASTER_SECRET_ARN } : {}),
       sslCa: e.DB_SSL_CA,
     };
+  }
+  for (const variable of ["DATABASE_MIGRATOR_SECRET_ARN", "DATABASE_MASTER_SECRET_ARN"] as const) {
+    if (e[variable]) {
+      throw new ConfigError(
+        variable,
+        "needs DATABASE_SECRET_ARN (with DB_HOST and DB_NAME): the database users are for RDS",
+      );
+    }
   }
   return parseDatabaseUrl(e.DATABASE_URL, e.DB_SSL_CA);
 }

@@ -56,7 +56,7 @@ export class AppFleet extends Construct {
     const role = new IamRole(this, "role", {
       name: `${namePrefix}-app-instance`,
       description:
-        "Bookstore app instances: SSM, CloudWatch agent, its two secrets, its EFS file system",
+        "Bookstore app instances: SSM, CloudWatch agent, its three secrets, its EFS file system",
       assumeRolePolicy: assumeRolePolicy("ec2.amazonaws.com"),
     });
     // SSM Session Manager replaces SSH; the CloudWatch agent ships logs and metrics.
@@ -71,10 +71,12 @@ export class AppFleet extends Construct {
       role: role.id,
       policy: policyDocument(this, "app-access-document", [
         {
-          sid: "ReadAppSecrets", // least privilege: exactly the DB secret and the session secret
+          // Least privilege: exactly the app user's and the migrator's DB secrets and the
+          // session secret; never the RDS master user's secret (break-glass, docs/decisions/031).
+          sid: "ReadAppSecrets",
           effect: "Allow",
           actions: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
-          resources: [env.databaseSecretArn, env.sessionSecretArn],
+          resources: [env.databaseSecretArn, env.migratorSecretArn, env.sessionSecretArn],
         },
         {
           sid: "MountUploadsThroughAccessPoint", // this file system only, through its access point only

@@ -1,4 +1,5 @@
 import { Construct } from "constructs";
+import { Fn } from "cdktf";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { DbInstance } from "@cdktf/provider-aws/lib/db-instance";
 import { DbParameterGroup } from "@cdktf/provider-aws/lib/db-parameter-group";
@@ -6,6 +7,7 @@ import { DbSubnetGroup } from "@cdktf/provider-aws/lib/db-subnet-group";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import type { DatabaseConfig } from "../config.js";
+import { performanceInsightsSupported } from "../lib/instance-types.js";
 import { MYSQL_PORT } from "../lib/naming.js";
 import { assumeRolePolicy } from "../lib/policy.js";
 
@@ -20,10 +22,20 @@ export interface DatabaseProps {
 /** The exported RDS logs; their groups are created here so they get a retention. */
 const LOG_EXPORTS = ["error", "slowquery"] as const;
 
+/** The engine: RDS for MySQL 8.4 (LTS), with a parameter group of the same family. */
+export const MYSQL_ENGINE_VERSION = "8.4";
+export const MYSQL_PARAMETER_FAMILY = "mysql8.4";
+
+/** Performance Insights' free retention (days). */
+const PERFORMANCE_INSIGHTS_RETENTION_DAYS = 7;
+
 /**
- * RDS MySQL 8.0: private, encrypted, Multi-AZ per config, TLS required, the
+ * RDS MySQL 8.4: private, encrypted, Multi-AZ per config, TLS required, the
  * master password generated and rotated by RDS in Secrets Manager (it never
- * appears in Terraform state or user data).
+ * appears in Terraform state or user data; the instances never get it: they
+ * connect as the users of DatabaseUsers). Performance Insights wherever the
+ * class supports it. Terraform refuses to destroy it (prevent_destroy), and if it
+ * is ever deleted a final snapshot is taken under a name no earlier instance used.
  */
 export class Database extends Construct {
   readonly address: string;
@@ -45,12 +57,13 @@ export class Database extends Construct {
     });
 
     const parameters = new DbParameterGroup(this, "parameters", {
-      name: `${namePrefix}-mysql80`,
-      family: "mysql8.0",
-      description: "Bookstore MySQL 8.0: TLS only, slow query log",
+      name: `${namePrefix}-mysql84`,
+      family: MYSQL_PARAMETER_FAMILY,
+      description: "Bookstore MySQL 8.4: TLS only, slow query log",
       parameter: [
-        // Clients must use TLS (the image ships the RDS CA bundle; the app sets DB_SSL_CA).
-        { name: "require_secure_transport", value: "ON" },
+        // Encryption in transit: clients must use TLS (the image ships the RDS CA bundle;
+        // the app sets DB_SSL_CA; db:users also creates the users with REQUIRE SSL).
+        { name: "require_secure_transport", value: "1" },
         { name: "slow_query_log", value: "1" },
         { name: "long_query_time", value: "1" },
         { name: "log_output", value: "FILE" }, // required for CloudWatch log exports
@@ -76,10 +89,11 @@ export class Database extends Construct {
       policyArn: "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole",
     });
 
+    const performanceInsights = performanceInsightsSupported(config.instanceClass);
     const db = new DbInstance(this, "instance", {
       identifier,
       engine: "mysql",
-      engineVersion: "8.0",
+      engineVersion: MYSQL_ENGINE_VERSION,
       autoMinorVersionUpgrade: true,
       instanceClass: config.instanceClass,
       allocatedStorage: config.allocatedStorageGiB,
@@ -101,14 +115,28 @@ export class Database extends Construct {
       maintenanceWindow: "sun:04:30-sun:05:30",
       copyTagsToSnapshot: true,
       deletionProtection: config.deletionProtection,
+      // Backups: a final snapshot if the instance is ever deleted, named with the time the
+      // instance was created (fixed at apply by ignore_changes below), so it can never
+      // collide with the final snapshot of an earlier instance of the same name.
       skipFinalSnapshot: false,
-      finalSnapshotIdentifier: `${identifier}-final`,
+      finalSnapshotIdentifier: `${identifier}-final-${Fn.formatdate("YYYYMMDDhhmmss", Fn.timestamp())}`,
       enabledCloudwatchLogsExports: [...LOG_EXPORTS],
       monitoringInterval: 60,
       monitoringRoleArn: monitoringRole.arn,
+      // Observability: Performance Insights where RDS offers it (not the smallest burstable
+      // classes, lib/instance-types.ts); 7 days is the free retention, AWS-managed key.
+      performanceInsightsEnabled: performanceInsights,
+      performanceInsightsRetentionPeriod: performanceInsights
+        ? PERFORMANCE_INSIGHTS_RETENTION_DAYS
+        : undefined,
       applyImmediately: false,
       tags: { Name: identifier },
       dependsOn: logGroups,
+      lifecycle: {
+        // Data durability: no plan may destroy the database (deletion_protection guards the API).
+        preventDestroy: true,
+        ignoreChanges: ["final_snapshot_identifier"],
+      },
     });
 
     this.address = db.address;

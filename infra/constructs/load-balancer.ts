@@ -25,6 +25,7 @@ export interface LoadBalancerProps {
  * target group, HTTP on 80 answering 301 to HTTPS.
  */
 export class LoadBalancer extends Construct {
+  readonly arn: string;
   readonly arnSuffix: string;
   readonly dnsName: string;
   readonly zoneId: string;
@@ -101,6 +102,7 @@ export class LoadBalancer extends Construct {
       });
     }
 
+    this.arn = lb.arn;
     this.arnSuffix = lb.arnSuffix;
     this.dnsName = lb.dnsName;
     this.zoneId = lb.zoneId;

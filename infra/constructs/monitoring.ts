@@ -7,6 +7,8 @@ import {
 } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
+import type { DatabaseConfig } from "../config.js";
+import type { ConnectionBudget } from "../lib/connection-budget.js";
 import { METRICS_NAMESPACE } from "../lib/naming.js";
 
 export interface MonitoringProps {
@@ -18,7 +20,48 @@ export interface MonitoringProps {
   readonly autoScalingGroupName: string;
   readonly maxInstances: number;
   readonly dbInstanceIdentifier: string;
-  readonly dbAllocatedStorageGiB: number;
+  /** Storage sizes for the free-storage alarm (see freeStorageAlarm). */
+  readonly database: Pick<DatabaseConfig, "allocatedStorageGiB" | "maxAllocatedStorageGiB">;
+  /** The fleet's connection budget: its peak is the rds-connections threshold. */
+  readonly connectionBudget: ConnectionBudget;
+}
+
+const GiB = 1024 ** 3;
+
+/**
+ * The free-storage alarm's threshold, following storage autoscaling.
+ *
+ * Without autoscaling (max = allocated) nothing else acts: alarm at 10 % of the
+ * allocated size, early enough to grow the volume by hand.
+ *
+ * With autoscaling, RDS itself grows the volume when free space stays below 10 %
+ * of the *current* allocation for 5 minutes (at most every 6 hours, up to
+ * max_allocated_storage). An alarm at that level would page on every normal
+ * growth step, and one at a fraction of the maximum would fire while the
+ * allocation is still small and autoscaling has plenty of room. So the alarm
+ * sits at half of autoscaling's smallest trigger: 5 % of the configured
+ * allocation. Free space only gets there when autoscaling did not keep up
+ * (growth faster than its 6-hour cooldown) or cannot act any more (the
+ * allocation reached max_allocated_storage): exactly when a person must act
+ * (raise maxAllocatedStorageGiB, or find what is filling the disk).
+ */
+export function freeStorageAlarm(database: MonitoringProps["database"]): {
+  thresholdBytes: number;
+  description: string;
+} {
+  const { allocatedStorageGiB: allocated, maxAllocatedStorageGiB: max } = database;
+  if (max <= allocated) {
+    return {
+      thresholdBytes: Math.round(allocated * 0.1 * GiB),
+      description: `Database free storage below 10 % of its ${allocated} GiB (no storage autoscaling): grow it`,
+    };
+  }
+  return {
+    thresholdBytes: Math.round(allocated * 0.05 * GiB),
+    description:
+      `Database free storage below ${allocated * 0.05} GiB: storage autoscaling (${allocated} → ${max} GiB, ` +
+      `acts at 10 % free) did not keep up or reached its maximum; raise database.maxAllocatedStorageGiB`,
+  };
 }
 
 type AlarmSpec = Omit<CloudwatchMetricAlarmConfig, "alarmName" | "alarmActions" | "okActions">;
@@ -121,27 +164,36 @@ export class Monitoring extends Construct {
       comparisonOperator: "GreaterThanThreshold",
       treatMissingData: "missing",
     });
+    const storage = freeStorageAlarm(props.database);
     alarm("rds-free-storage", {
-      alarmDescription: "Database free storage below 10% of the allocated size",
+      alarmDescription: storage.description,
       namespace: "AWS/RDS",
       metricName: "FreeStorageSpace",
       dimensions: db,
       statistic: "Minimum",
       period: 300,
       evaluationPeriods: 1,
-      threshold: Math.round(props.dbAllocatedStorageGiB * 0.1 * 1024 ** 3),
+      threshold: storage.thresholdBytes,
       comparisonOperator: "LessThanThreshold",
       treatMissingData: "missing",
     });
+    // The connection budget's peak (lib/connection-budget.ts): the fleet cannot open more,
+    // even mid-refresh at its maximum size, so more means a leak elsewhere or a wrong budget.
+    const budget = props.connectionBudget;
     alarm("rds-connections", {
-      alarmDescription: "Unusually many database connections (pool leak or runaway scaling)",
+      alarmDescription:
+        `More database connections than the app fleet can open at its peak (${budget.peak}): ` +
+        `something else is connecting, or the budget is wrong. ${budget.explanation}`.slice(
+          0,
+          1024,
+        ),
       namespace: "AWS/RDS",
       metricName: "DatabaseConnections",
       dimensions: db,
       statistic: "Maximum",
       period: 300,
       evaluationPeriods: 2,
-      threshold: 100,
+      threshold: budget.peak,
       comparisonOperator: "GreaterThanThreshold",
       treatMissingData: "missing",
     });

@@ -1,7 +1,6 @@
 import { Construct } from "constructs";
-import { Fn } from "cdktf";
-import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
-import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
+import { sessionSecretName } from "../lib/naming.js";
+import { generatedSecret } from "./generated-secret.js";
 
 export interface SessionSecretProps {
   readonly environment: string;
@@ -12,10 +11,9 @@ export interface SessionSecretProps {
  * The cookie-signing secret, stored as JSON {"SESSION_SECRET": "<64 hex chars>"}
  * (what app/lib/aws-secrets.server.ts resolveSessionSecret expects).
  *
- * The first value is two random UUIDs without dashes (244 random bits), made
- * by Terraform's uuid() at apply time because only the aws provider is
- * available (no `random`). Terraform ignores later changes, so rotating it by
- * hand (docs/operations.md) is not undone by the next deploy. See
+ * Generated once by Terraform, then owned by operations: later changes are
+ * ignored, so rotating it by hand (docs/operations.md) is not undone by the next
+ * deploy, and the secret cannot be destroyed by a plan (prevent_destroy). See
  * docs/decisions/011-session-secret-bootstrap.md.
  */
 export class SessionSecret extends Construct {
@@ -23,18 +21,11 @@ export class SessionSecret extends Construct {
 
   constructor(scope: Construct, id: string, props: SessionSecretProps) {
     super(scope, id);
-    const secret = new SecretsmanagerSecret(this, "secret", {
-      name: `bookstore/${props.environment}/session-secret`,
+    this.arn = generatedSecret(this, {
+      name: sessionSecretName(props.environment),
       description:
         "Bookstore SESSION_SECRET (JSON key SESSION_SECRET) used to sign session cookies",
-      recoveryWindowInDays: 7,
+      value: (random) => ({ SESSION_SECRET: random() }),
     });
-    const randomHex = () => Fn.replace(Fn.uuid(), "-", "");
-    new SecretsmanagerSecretVersion(this, "initial", {
-      secretId: secret.id,
-      secretString: Fn.jsonencode({ SESSION_SECRET: Fn.join("", [randomHex(), randomHex()]) }),
-      lifecycle: { ignoreChanges: ["secret_string"] },
-    });
-    this.arn = secret.arn;
   }
 }

@@ -33,6 +33,8 @@ export class SharedStorage extends Construct {
       throughputMode: "elastic",
       lifecyclePolicy: [{ transitionToIa: "AFTER_30_DAYS" }],
       tags: { Name: `${props.namePrefix}-uploads` },
+      // Data durability: the uploads have no other copy than AWS Backup; no plan may destroy them.
+      lifecycle: { preventDestroy: true },
     });
     new EfsBackupPolicy(this, "backup", {
       fileSystemId: fs.id,

@@ -13,11 +13,18 @@ export interface InstanceEnvironment {
   readonly region: string;
   readonly dbHost: string;
   readonly dbName: string;
+  /** The app's DML-only user (never the RDS master user). */
   readonly dbUser: string;
+  /** The app user's secret: the server connects with it. */
   readonly databaseSecretArn: string;
+  /** The migrator's secret: `cli.js migrate` (ExecStartPre) connects with it. */
+  readonly migratorSecretArn: string;
   readonly sessionSecretArn: string;
   readonly efsFileSystemId: string;
   readonly efsAccessPointId: string;
+  /** Worker processes (WEB_CONCURRENCY) and pool size per worker (DB_POOL_MAX): the connection budget. */
+  readonly webConcurrency: number;
+  readonly dbPoolMax: number;
 }
 
 /** The keys of /etc/bookstore/bookstore.env, in order: the contract with the image. */
@@ -31,6 +38,7 @@ export const ENV_FILE_KEYS = [
   "DB_NAME",
   "DB_USER",
   "DATABASE_SECRET_ARN",
+  "DATABASE_MIGRATOR_SECRET_ARN",
   "SESSION_SECRET_ARN",
   "DB_SSL_CA",
   "EFS_FILE_SYSTEM_ID",
@@ -38,6 +46,8 @@ export const ENV_FILE_KEYS = [
   "UPLOADS_DIR",
   "SHARED_ASSETS_DIR",
   "TRUST_PROXY",
+  "WEB_CONCURRENCY",
+  "DB_POOL_MAX",
   "LOG_LEVEL",
 ] as const;
 
@@ -54,6 +64,7 @@ export function environmentFile(
     DB_NAME: env.dbName,
     DB_USER: env.dbUser,
     DATABASE_SECRET_ARN: env.databaseSecretArn,
+    DATABASE_MIGRATOR_SECRET_ARN: env.migratorSecretArn,
     SESSION_SECRET_ARN: env.sessionSecretArn,
     DB_SSL_CA: RDS_CA_BUNDLE,
     EFS_FILE_SYSTEM_ID: env.efsFileSystemId,
@@ -61,6 +72,8 @@ export function environmentFile(
     UPLOADS_DIR,
     SHARED_ASSETS_DIR,
     TRUST_PROXY: "1",
+    WEB_CONCURRENCY: String(env.webConcurrency),
+    DB_POOL_MAX: String(env.dbPoolMax),
     LOG_LEVEL: "info",
   };
 }

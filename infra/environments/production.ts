@@ -1,8 +1,12 @@
 import type { EnvironmentConfig } from "../config.js";
 
 /**
- * Production: three AZs, a NAT gateway per AZ, Multi-AZ RDS, state in S3.
+ * Production: three AZs, a NAT gateway per AZ, Multi-AZ RDS, WAF, state in S3.
  * Replace the example domain, zone, e-mail and state bucket with your own.
+ *
+ * Instances are non-burstable (c6i.large, 2 vCPU): scaling on CPU at 55 % would
+ * be far above a t3's 20 % baseline. Connections at peak (a refresh at maxSize):
+ * 8 × 2 × 2 workers × 5 = 160 of db.t4g.medium's 341 (lib/connection-budget.ts).
  */
 export const production: EnvironmentConfig = {
   name: "production",
@@ -13,13 +17,15 @@ export const production: EnvironmentConfig = {
   domainName: "shop.example.com",
   hostedZoneId: "Z0EXAMPLE0BOOKSTORE",
   app: {
-    instanceType: "t3.medium",
+    instanceType: "c6i.large",
     minSize: 2,
     desiredCapacity: 3,
     maxSize: 8,
     rootVolumeGiB: 20,
     cpuTargetPercent: 55,
     requestsPerTarget: 1000,
+    webConcurrency: 2,
+    dbPoolMax: 5,
   },
   database: {
     instanceClass: "db.t4g.medium",
@@ -30,6 +36,8 @@ export const production: EnvironmentConfig = {
     backupRetentionDays: 14,
     databaseName: "bookstore",
     username: "bookstore",
+    appUsername: "bookstore_app",
+    migratorUsername: "bookstore_migrator",
   },
   // Newest AMI tagged App=bookstore; pin with BOOKSTORE_AMI_ID=ami-... (see docs/operations.md).
   ami: { source: "latest-tagged" },
@@ -42,4 +50,5 @@ export const production: EnvironmentConfig = {
     region: "us-east-1",
     keyPrefix: "bookstore",
   },
+  waf: { enabled: true, requestsPer5MinutesPerIp: 3000, signInPostsPer5MinutesPerIp: 100 },
 };

@@ -3,8 +3,13 @@ import type { EnvironmentConfig } from "../config.js";
 /**
  * Staging: the minimal footprint (~$135/month, see docs/operations.md): two
  * AZs, one shared NAT gateway, the smallest instances, an imported certificate
- * instead of a Route 53 zone, local state. Still Multi-AZ and still protected,
- * so it behaves like production.
+ * instead of a Route 53 zone. State in the same S3 bucket as production (its own
+ * keys, same lock file). Still Multi-AZ and still protected, so it behaves like
+ * production. WAF is off to keep the footprint minimal; turn it on to try rule
+ * changes before production.
+ *
+ * t3.small is burstable with a 20 % baseline: the CPU target stays below it.
+ * Connections at peak: 4 × 2 × 2 workers × 3 = 48 of db.t4g.micro's 85.
  */
 export const staging: EnvironmentConfig = {
   name: "staging",
@@ -21,8 +26,10 @@ export const staging: EnvironmentConfig = {
     desiredCapacity: 2,
     maxSize: 4,
     rootVolumeGiB: 20,
-    cpuTargetPercent: 60,
+    cpuTargetPercent: 15,
     requestsPerTarget: 1000,
+    webConcurrency: 2,
+    dbPoolMax: 3,
   },
   database: {
     instanceClass: "db.t4g.micro",
@@ -33,10 +40,18 @@ export const staging: EnvironmentConfig = {
     backupRetentionDays: 7,
     databaseName: "bookstore",
     username: "bookstore",
+    appUsername: "bookstore_app",
+    migratorUsername: "bookstore_migrator",
   },
   ami: { source: "latest-tagged" },
   alarmEmail: "ops@example.com",
   logRetentionDays: 30,
   loadBalancerDeletionProtection: true,
   accessLogRetentionDays: 30,
+  stateBackend: {
+    bucket: "bookstore-terraform-state-example",
+    region: "us-east-1",
+    keyPrefix: "bookstore",
+  },
+  waf: { enabled: false, requestsPer5MinutesPerIp: 3000, signInPostsPer5MinutesPerIp: 100 },
 };

@@ -16,6 +16,9 @@ export const RDS_CA_BUNDLE = "/etc/bookstore/rds-global-bundle.pem";
 export const METRICS_NAMESPACE = "Bookstore";
 
 export const resourcePrefix = (env: string) => `bookstore-${env}`;
+export const sessionSecretName = (env: string) => `bookstore/${env}/session-secret`;
+export const dbUserSecretName = (env: string, role: "app" | "migrator") =>
+  `bookstore/${env}/db-${role}`;
 export const appLogGroupName = (env: string) => `/bookstore/${env}/app`;
 export const syslogLogGroupName = (env: string) => `/bookstore/${env}/syslog`;
 export const flowLogGroupName = (env: string) => `/bookstore/${env}/vpc-flow-logs`;
@@ -36,9 +39,16 @@ export const FOUNDATION_OUTPUTS = {
   dbPort: "db_port",
   dbEndpoint: "db_endpoint",
   dbName: "db_name",
-  dbUsername: "db_username",
   dbInstanceIdentifier: "db_instance_identifier",
-  dbSecretArn: "db_secret_arn",
+  /** Break-glass only: the RDS-managed master user. Never given to the instances. */
+  dbMasterUsername: "db_master_username",
+  dbMasterSecretArn: "db_master_secret_arn",
+  /** The app's DML-only user and its secret (DATABASE_SECRET_ARN on the instances). */
+  dbAppUsername: "db_app_username",
+  dbAppSecretArn: "db_app_secret_arn",
+  /** The migrator (DDL) and its secret (DATABASE_MIGRATOR_SECRET_ARN on the instances). */
+  dbMigratorUsername: "db_migrator_username",
+  dbMigratorSecretArn: "db_migrator_secret_arn",
   efsFileSystemId: "efs_file_system_id",
   efsFileSystemArn: "efs_file_system_arn",
   efsAccessPointId: "efs_access_point_id",

@@ -8,6 +8,8 @@ import { DnsValidatedCertificate } from "../constructs/certificate.js";
 import { DnsAlias } from "../constructs/dns-alias.js";
 import { LoadBalancer } from "../constructs/load-balancer.js";
 import { Monitoring } from "../constructs/monitoring.js";
+import { WebFirewall } from "../constructs/web-firewall.js";
+import { connectionBudget } from "../lib/connection-budget.js";
 import { appStackName, resourcePrefix } from "../lib/naming.js";
 import { awsProvider, configureBackend, type StackOptions } from "./common.js";
 import { foundationRef } from "./foundation-ref.js";
@@ -69,13 +71,29 @@ export class AppStack extends TerraformStack {
         region: config.region,
         dbHost: foundation.dbAddress,
         dbName: foundation.dbName,
-        dbUser: foundation.dbUsername,
-        databaseSecretArn: foundation.dbSecretArn,
+        // The server connects as the DML-only app user, migrations run as the migrator;
+        // the master user's secret never reaches the instances (docs/decisions/031).
+        dbUser: foundation.dbAppUsername,
+        databaseSecretArn: foundation.dbAppSecretArn,
+        migratorSecretArn: foundation.dbMigratorSecretArn,
         sessionSecretArn: foundation.sessionSecretArn,
         efsFileSystemId: foundation.efsFileSystemId,
         efsAccessPointId: foundation.efsAccessPointId,
+        webConcurrency: config.app.webConcurrency,
+        dbPoolMax: config.app.dbPoolMax,
       },
     });
+
+    if (config.waf.enabled) {
+      new WebFirewall(this, "web-firewall", {
+        namePrefix,
+        config: config.waf,
+        loadBalancerArn: lb.arn,
+      });
+    }
+
+    const budget = connectionBudget(config);
+    if (!budget) throw new Error(`unreachable: environment ${config.name} was not validated`);
 
     new Monitoring(this, "monitoring", {
       namePrefix,
@@ -86,7 +104,8 @@ export class AppStack extends TerraformStack {
       autoScalingGroupName: fleet.autoScalingGroupName,
       maxInstances: config.app.maxSize,
       dbInstanceIdentifier: foundation.dbInstanceIdentifier,
-      dbAllocatedStorageGiB: config.database.allocatedStorageGiB,
+      database: config.database,
+      connectionBudget: budget,
     });
 
     if (config.domainName !== undefined && config.hostedZoneId !== undefined) {
@@ -117,9 +136,18 @@ export class AppStack extends TerraformStack {
         description: "EFS access point the app mounts",
       },
       db_endpoint: { value: foundation.dbEndpoint, description: "RDS endpoint (host:port)" },
-      db_secret_arn: {
-        value: foundation.dbSecretArn,
-        description: "RDS-managed secret with the DB user's password",
+      db_master_secret_arn: {
+        value: foundation.dbMasterSecretArn,
+        description:
+          "RDS-managed secret of the master user: break-glass and db:users only, never the instances",
+      },
+      db_app_secret_arn: {
+        value: foundation.dbAppSecretArn,
+        description: "Secret of the app's DML-only MySQL user (DATABASE_SECRET_ARN)",
+      },
+      db_migrator_secret_arn: {
+        value: foundation.dbMigratorSecretArn,
+        description: "Secret of the migrator MySQL user (DATABASE_MIGRATOR_SECRET_ARN)",
       },
       asg_name: {
         value: fleet.autoScalingGroupName,

@@ -8,7 +8,12 @@ import {
   type TerraformRemoteState,
 } from "cdktf";
 import type { EnvironmentConfig } from "../config.js";
-import { FOUNDATION_OUTPUTS, foundationStackName } from "../lib/naming.js";
+import {
+  dbUserSecretName,
+  FOUNDATION_OUTPUTS,
+  foundationStackName,
+  sessionSecretName,
+} from "../lib/naming.js";
 import { localStatePath, s3StateKey, type StackOptions } from "./common.js";
 
 /** The foundation values the app stack uses, read from the foundation's state. */
@@ -21,9 +26,11 @@ export interface FoundationRef {
   readonly dbAddress: string;
   readonly dbEndpoint: string;
   readonly dbName: string;
-  readonly dbUsername: string;
   readonly dbInstanceIdentifier: string;
-  readonly dbSecretArn: string;
+  readonly dbMasterSecretArn: string;
+  readonly dbAppUsername: string;
+  readonly dbAppSecretArn: string;
+  readonly dbMigratorSecretArn: string;
   readonly efsFileSystemId: string;
   readonly efsFileSystemArn: string;
   readonly efsAccessPointId: string;
@@ -51,14 +58,18 @@ export function offlineFoundationOutputs(config: EnvironmentConfig): Record<stri
     [o.dbPort]: 3306,
     [o.dbEndpoint]: `bookstore-${config.name}.offline.${config.region}.rds.amazonaws.com:3306`,
     [o.dbName]: config.database.databaseName,
-    [o.dbUsername]: config.database.username,
     [o.dbInstanceIdentifier]: `bookstore-${config.name}`,
-    [o.dbSecretArn]: `arn:aws:secretsmanager:${config.region}:${account}:secret:rds!db-offline-AbCdEf`,
+    [o.dbMasterUsername]: config.database.username,
+    [o.dbMasterSecretArn]: `arn:aws:secretsmanager:${config.region}:${account}:secret:rds!db-offline-AbCdEf`,
+    [o.dbAppUsername]: config.database.appUsername,
+    [o.dbAppSecretArn]: `arn:aws:secretsmanager:${config.region}:${account}:secret:${dbUserSecretName(config.name, "app")}-AbCdEf`,
+    [o.dbMigratorUsername]: config.database.migratorUsername,
+    [o.dbMigratorSecretArn]: `arn:aws:secretsmanager:${config.region}:${account}:secret:${dbUserSecretName(config.name, "migrator")}-AbCdEf`,
     [o.efsFileSystemId]: "fs-00000000000000001",
     [o.efsFileSystemArn]: `arn:aws:elasticfilesystem:${config.region}:${account}:file-system/fs-00000000000000001`,
     [o.efsAccessPointId]: "fsap-00000000000000001",
     [o.efsAccessPointArn]: `arn:aws:elasticfilesystem:${config.region}:${account}:access-point/fsap-00000000000000001`,
-    [o.sessionSecretArn]: `arn:aws:secretsmanager:${config.region}:${account}:secret:bookstore/${config.name}/session-secret-AbCdEf`,
+    [o.sessionSecretArn]: `arn:aws:secretsmanager:${config.region}:${account}:secret:${sessionSecretName(config.name)}-AbCdEf`,
     [o.appLogGroupName]: `/bookstore/${config.name}/app`,
     [o.syslogLogGroupName]: `/bookstore/${config.name}/syslog`,
   };
@@ -102,9 +113,11 @@ export function foundationRef(
     dbAddress: state.getString(o.dbAddress),
     dbEndpoint: state.getString(o.dbEndpoint),
     dbName: state.getString(o.dbName),
-    dbUsername: state.getString(o.dbUsername),
     dbInstanceIdentifier: state.getString(o.dbInstanceIdentifier),
-    dbSecretArn: state.getString(o.dbSecretArn),
+    dbMasterSecretArn: state.getString(o.dbMasterSecretArn),
+    dbAppUsername: state.getString(o.dbAppUsername),
+    dbAppSecretArn: state.getString(o.dbAppSecretArn),
+    dbMigratorSecretArn: state.getString(o.dbMigratorSecretArn),
     efsFileSystemId: state.getString(o.efsFileSystemId),
     efsFileSystemArn: state.getString(o.efsFileSystemArn),
     efsAccessPointId: state.getString(o.efsAccessPointId),

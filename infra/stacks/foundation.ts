@@ -2,6 +2,7 @@ import type { Construct } from "constructs";
 import { TerraformOutput, TerraformStack } from "cdktf";
 import type { EnvironmentConfig } from "../config.js";
 import { Database } from "../constructs/database.js";
+import { DatabaseUsers } from "../constructs/database-users.js";
 import { LogGroups } from "../constructs/log-groups.js";
 import { Network } from "../constructs/network.js";
 import { SecurityGroups } from "../constructs/security-groups.js";
@@ -16,9 +17,10 @@ import {
 import { awsProvider, configureBackend, type StackOptions } from "./common.js";
 
 /**
- * Everything that outlives a release: network, security groups, database,
- * shared storage, log groups and the session secret. Deployed before the image
- * is baked; the app stack reads its outputs.
+ * Everything that outlives a release: network, security groups, database and
+ * the secrets of its app and migrator users, shared storage, log groups and the
+ * session secret. Deployed before the image is baked; the app stack reads its
+ * outputs.
  */
 export class FoundationStack extends TerraformStack {
   constructor(scope: Construct, config: EnvironmentConfig, options: StackOptions = {}) {
@@ -60,6 +62,11 @@ export class FoundationStack extends TerraformStack {
       environment: config.name,
       namePrefix,
     });
+    const databaseUsers = new DatabaseUsers(this, "database-users", {
+      environment: config.name,
+      appUsername: config.database.appUsername,
+      migratorUsername: config.database.migratorUsername,
+    });
 
     const values: Record<FoundationOutputKey, string | string[] | number> = {
       vpcId: network.vpcId,
@@ -71,9 +78,13 @@ export class FoundationStack extends TerraformStack {
       dbPort: database.port,
       dbEndpoint: database.endpoint,
       dbName: config.database.databaseName,
-      dbUsername: config.database.username,
       dbInstanceIdentifier: database.identifier,
-      dbSecretArn: database.masterUserSecretArn,
+      dbMasterUsername: config.database.username,
+      dbMasterSecretArn: database.masterUserSecretArn,
+      dbAppUsername: config.database.appUsername,
+      dbAppSecretArn: databaseUsers.appSecretArn,
+      dbMigratorUsername: config.database.migratorUsername,
+      dbMigratorSecretArn: databaseUsers.migratorSecretArn,
       efsFileSystemId: storage.fileSystemId,
       efsFileSystemArn: storage.fileSystemArn,
       efsAccessPointId: storage.accessPointId,

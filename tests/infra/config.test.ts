@@ -6,7 +6,15 @@ import { afterAll, describe, expect, it } from "vitest";
 import { addEnvironment } from "../../infra/build.js";
 import { ConfigError, type EnvironmentConfig, validateConfig } from "../../infra/config.js";
 import { environments } from "../../infra/environments/index.js";
+import { freeStorageAlarm } from "../../infra/constructs/monitoring.js";
 import { cidrSubnet, subnetPlan } from "../../infra/lib/cidr.js";
+import { connectionBudget, defaultMaxConnections } from "../../infra/lib/connection-budget.js";
+import {
+  baselineCpuPercent,
+  EC2_INSTANCE_TYPES,
+  performanceInsightsSupported,
+  RDS_INSTANCE_CLASSES,
+} from "../../infra/lib/instance-types.js";
 
 const base = environments.staging;
 
@@ -96,6 +104,61 @@ describe("a bad config stops synth with a message naming the field", () => {
       { database: { ...base.database, username: "admin" } },
       /^database\.username: "admin"/,
     ],
+    [
+      "the app connecting as the master user",
+      { database: { ...base.database, appUsername: base.database.username } },
+      /^database\.appUsername: must differ from database\.username/,
+    ],
+    [
+      "one user for migrations and the app",
+      { database: { ...base.database, migratorUsername: base.database.appUsername } },
+      /^database\.migratorUsername: must differ from database\.appUsername/,
+    ],
+    [
+      "a CPU target above a burstable type's baseline",
+      { app: { ...base.app, instanceType: "t3.small", cpuTargetPercent: 60 } },
+      /^app\.cpuTargetPercent: \(60\) must be below the 20 % CPU baseline of the burstable t3\.small/,
+    ],
+    [
+      "a CPU target at a burstable type's baseline",
+      { app: { ...base.app, instanceType: "t3.micro", cpuTargetPercent: 10.5 } },
+      /^app\.cpuTargetPercent: \(10\.5\) must be below the 10 % CPU baseline of the burstable t3\.micro/,
+    ],
+    [
+      "an instance type missing from the table",
+      { app: { ...base.app, instanceType: "t3.nano" } },
+      /^app\.instanceType: "t3\.nano" is not in infra\/lib\/instance-types\.ts/,
+    ],
+    [
+      "a DB class missing from the table",
+      { database: { ...base.database, instanceClass: "db.t3.micro" } },
+      /^database\.instanceClass: "db\.t3\.micro" is not in infra\/lib\/instance-types\.ts/,
+    ],
+    [
+      "more workers than vCPUs",
+      { app: { ...base.app, webConcurrency: 4 } },
+      /^app\.webConcurrency: \(4\) must not exceed the 2 vCPUs of t3\.small/,
+    ],
+    [
+      "a pool that breaks the connection budget",
+      { app: { ...base.app, dbPoolMax: 10 } },
+      /^app\.dbPoolMax: connection budget exceeded: app\.maxSize 4 × 2 \(instance refresh\) × app\.webConcurrency 2 × app\.dbPoolMax 10 = 160 connections at peak; db\.t4g\.micro allows 85 \(max_connections\), 59 of them/,
+    ],
+    [
+      "a fleet that breaks the connection budget",
+      { app: { ...base.app, maxSize: 10, desiredCapacity: 2 } },
+      /^app\.dbPoolMax: connection budget exceeded: app\.maxSize 10 × 2 .* = 120 connections/,
+    ],
+    [
+      "a sign-in limit no tighter than the general one",
+      { waf: { enabled: true, requestsPer5MinutesPerIp: 100, signInPostsPer5MinutesPerIp: 100 } },
+      /^waf\.signInPostsPer5MinutesPerIp: \(100\) must be tighter/,
+    ],
+    [
+      "a WAF limit below AWS's minimum",
+      { waf: { enabled: true, requestsPer5MinutesPerIp: 1000, signInPostsPer5MinutesPerIp: 5 } },
+      /^waf\.signInPostsPer5MinutesPerIp: must be an integer between 10 and/,
+    ],
   ];
 
   it.each(cases)("%s", (_label, change, message) => {
@@ -135,6 +198,46 @@ describe("a bad config stops synth with a message naming the field", () => {
     expect(() =>
       addEnvironment(app, { ...base, ami: { source: "latest-tagged" } }, { offline: true }),
     ).toThrow(/^ami: .*BOOKSTORE_AMI_ID/);
+  });
+});
+
+describe("the typed instance tables", () => {
+  it("derive burstable baselines from the credits each type earns", () => {
+    expect(baselineCpuPercent(EC2_INSTANCE_TYPES["t3.micro"])).toBe(10);
+    expect(baselineCpuPercent(EC2_INSTANCE_TYPES["t3.small"])).toBe(20);
+    expect(baselineCpuPercent(EC2_INSTANCE_TYPES["t3.medium"])).toBe(20);
+    expect(baselineCpuPercent(EC2_INSTANCE_TYPES["t3.large"])).toBe(30);
+    expect(baselineCpuPercent(EC2_INSTANCE_TYPES["c6i.large"])).toBeUndefined();
+  });
+
+  it("compute RDS MySQL's default max_connections from memory", () => {
+    expect(defaultMaxConnections(1)).toBe(85);
+    expect(defaultMaxConnections(4)).toBe(341);
+    expect(defaultMaxConnections(RDS_INSTANCE_CLASSES["db.r7g.large"].memoryGiB)).toBe(1365);
+  });
+
+  it("turn Performance Insights off on the smallest burstable classes only", () => {
+    expect(performanceInsightsSupported("db.t4g.micro")).toBe(false);
+    expect(performanceInsightsSupported("db.t4g.small")).toBe(false);
+    expect(performanceInsightsSupported("db.t4g.medium")).toBe(true);
+    expect(performanceInsightsSupported("db.m7g.large")).toBe(true);
+  });
+
+  it.each(Object.keys(environments))("%s fits its connection budget", (name) => {
+    const budget = connectionBudget(environments[name])!;
+    expect(budget.fits).toBe(true);
+    expect(budget.peak).toBeLessThanOrEqual(Math.floor(budget.maxConnections * 0.7));
+  });
+
+  it("sets the free-storage alarm below storage autoscaling's trigger, or at 10 % without it", () => {
+    expect(
+      freeStorageAlarm({ allocatedStorageGiB: 50, maxAllocatedStorageGiB: 200 }),
+    ).toMatchObject({ thresholdBytes: 2.5 * 1024 ** 3 });
+    expect(freeStorageAlarm({ allocatedStorageGiB: 50, maxAllocatedStorageGiB: 50 })).toMatchObject(
+      {
+        thresholdBytes: 5 * 1024 ** 3,
+      },
+    );
   });
 });
 

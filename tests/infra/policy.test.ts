@@ -5,7 +5,15 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { EnvironmentConfig } from "../../infra/config.js";
+import { freeStorageAlarm } from "../../infra/constructs/monitoring.js";
+import { SIGN_IN_PATHS } from "../../infra/constructs/web-firewall.js";
 import { environments } from "../../infra/environments/index.js";
+import { connectionBudget } from "../../infra/lib/connection-budget.js";
+import {
+  baselineCpuPercent,
+  ec2InstanceType,
+  performanceInsightsSupported,
+} from "../../infra/lib/instance-types.js";
 import {
   type Block,
   dataSources,
@@ -25,6 +33,25 @@ type Check = (r: ResourceEntry, stack: StackJson, config: EnvironmentConfig) => 
 const list = <T = unknown>(value: unknown): T[] =>
   value === undefined ? [] : Array.isArray(value) ? (value as T[]) : [value as T];
 const fail = (condition: boolean, message: string) => (condition ? [] : [message]);
+const lifecycle = (r: ResourceEntry) => (r.body.lifecycle ?? {}) as Block;
+/** Data durability: Terraform must refuse any plan that destroys this resource. */
+const preventsDestroy = (r: ResourceEntry) =>
+  fail(lifecycle(r).prevent_destroy === true, "lifecycle.prevent_destroy (no plan may destroy it)");
+/** The environment file user data writes (KEY=value lines of the heredoc). */
+const userDataEnv = (launchTemplate: Block): Record<string, string> => {
+  const script = JSON.parse(
+    `"${/^\$\{base64encode\("([\s\S]*)"\)\}$/.exec(String(launchTemplate.user_data))?.[1] ?? ""}"`,
+  ) as string;
+  const body = /<<'BOOKSTORE_ENV'\n([\s\S]*?)\nBOOKSTORE_ENV\n/.exec(script)?.[1] ?? "";
+  return Object.fromEntries(
+    body
+      .split("\n")
+      .map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]),
+  );
+};
+/** Every rule of a web ACL's `rule` list, with its statement. */
+const wafRules = (acl: Block) => list<Block>(acl.rule);
+const statementOf = (rule: Block) => (rule.statement ?? {}) as Block;
 const INTERNET = ["0.0.0.0/0", "::/0"];
 const TLS13_POLICY = /^ELBSecurityPolicy-TLS13-/;
 const MANAGED_POLICIES = new Set([
@@ -189,18 +216,36 @@ const rules: Record<string, Check> = {
   aws_db_parameter_group: (r) => {
     const params = list<Block>(r.body.parameter);
     return [
-      ...fail(String(r.body.family).startsWith("mysql8.0"), "MySQL 8.0 parameter family"),
+      ...fail(r.body.family === "mysql8.4", "MySQL 8.4 parameter family (mysql8.4)"),
       ...fail(
-        params.some((p) => p.name === "require_secure_transport" && p.value === "ON"),
-        "require_secure_transport must be ON",
+        params.some((p) => p.name === "require_secure_transport" && p.value === "1"),
+        "encryption in transit: require_secure_transport must be 1",
       ),
     ];
   },
   aws_db_instance: (r, stack) => {
     const b = r.body;
     const params = referenced(stack, b.parameter_group_name);
+    const insights = performanceInsightsSupported(String(b.instance_class));
     return [
-      ...fail(b.engine === "mysql" && String(b.engine_version).startsWith("8.0"), "MySQL 8.0"),
+      ...fail(b.engine === "mysql" && b.engine_version === "8.4", "MySQL 8.4"),
+      ...fail(
+        (b.performance_insights_enabled === true) === insights,
+        insights
+          ? `Performance Insights on: ${b.instance_class} supports it`
+          : `Performance Insights off: ${b.instance_class} does not support it`,
+      ),
+      ...fail(
+        !insights || Number(b.performance_insights_retention_period) >= 7,
+        "Performance Insights keeps at least 7 days",
+      ),
+      ...fail(
+        /-final-\$\{formatdate\("YYYYMMDDhhmmss", timestamp\(\)\)\}$/.test(
+          String(b.final_snapshot_identifier),
+        ) && list(lifecycle(r).ignore_changes).includes("final_snapshot_identifier"),
+        "the final snapshot's name carries the creation time (timestamp() fixed by ignore_changes), so it cannot collide",
+      ),
+      ...preventsDestroy(r),
       ...fail(b.multi_az === true, "Multi-AZ"),
       ...fail(b.storage_encrypted === true, "encrypted storage"),
       ...fail(Number(b.backup_retention_period) >= 7, "backups kept at least 7 days"),
@@ -223,7 +268,10 @@ const rules: Record<string, Check> = {
       ...fail(b.copy_tags_to_snapshot === true, "tags copied to snapshots"),
     ];
   },
-  aws_efs_file_system: (r) => fail(r.body.encrypted === true, "EFS encrypted at rest"),
+  aws_efs_file_system: (r) => [
+    ...fail(r.body.encrypted === true, "EFS encrypted at rest"),
+    ...preventsDestroy(r),
+  ],
   aws_efs_backup_policy: (r) =>
     fail((r.body.backup_policy as Block).status === "ENABLED", "EFS backups on"),
   aws_efs_mount_target: (r, stack, config) => [
@@ -264,8 +312,10 @@ const rules: Record<string, Check> = {
       "the file system policy denies non-TLS clients",
     );
   },
-  aws_secretsmanager_secret: (r) =>
-    fail(Number(r.body.recovery_window_in_days) >= 7, "secrets keep a recovery window"),
+  aws_secretsmanager_secret: (r) => [
+    ...fail(Number(r.body.recovery_window_in_days) >= 7, "secrets keep a recovery window"),
+    ...preventsDestroy(r),
+  ],
   aws_secretsmanager_secret_version: (r) => [
     ...fail(
       /uuid\(\)/.test(String(r.body.secret_string)),
@@ -353,7 +403,7 @@ const rules: Record<string, Check> = {
       "the bucket policy only lets ELB log delivery write access logs",
     );
   },
-  aws_lb: (r, stack) => {
+  aws_lb: (r, stack, config) => {
     const logs = r.body.access_logs as Block;
     return [
       ...fail(
@@ -369,6 +419,13 @@ const rules: Record<string, Check> = {
       ...fail(
         list<string>(r.body.depends_on).some((d) => d.startsWith("aws_s3_bucket_policy.")),
         "created after the bucket policy that allows log delivery",
+      ),
+      ...fail(
+        !config.waf.enabled ||
+          ofType(stack, "aws_wafv2_web_acl_association").some(
+            (a) => referenced(stack, a.body.resource_arn)?.name === r.name,
+          ),
+        "waf.enabled: the ALB is associated with the web ACL",
       ),
     ];
   },
@@ -401,7 +458,7 @@ const rules: Record<string, Check> = {
       ...fail(Number(r.body.deregistration_delay) <= 60, "short deregistration delay"),
     ];
   },
-  aws_launch_template: (r) => {
+  aws_launch_template: (r, _stack, config) => {
     const b = r.body;
     const md = b.metadata_options as Block;
     const ebs = list<Block>(b.block_device_mappings).map((m) => m.ebs as Block);
@@ -427,6 +484,7 @@ const rules: Record<string, Check> = {
         !!script && !/PASSWORD|SESSION_SECRET=|SECRET_KEY|AWS_ACCESS_KEY/.test(script),
         "user data holds no secrets",
       ),
+      ...launchTemplateContract(b, config),
     ];
   },
   aws_autoscaling_group: (r) => {
@@ -449,28 +507,160 @@ const rules: Record<string, Check> = {
       ...fail(list(b.target_group_arns).length === 1, "registered with the target group"),
     ];
   },
-  aws_autoscaling_policy: (r) =>
-    fail(r.body.policy_type === "TargetTrackingScaling", "target tracking"),
+  aws_autoscaling_policy: (r, _stack, config) => {
+    const tracking = r.body.target_tracking_configuration as Block;
+    const metric = (tracking?.predefined_metric_specification as Block)?.predefined_metric_type;
+    const type = ec2InstanceType(config.app.instanceType);
+    const baseline = type && baselineCpuPercent(type);
+    return [
+      ...fail(r.body.policy_type === "TargetTrackingScaling", "target tracking"),
+      ...fail(type !== undefined, `${config.app.instanceType} is in infra/lib/instance-types.ts`),
+      ...fail(
+        metric !== "ASGAverageCPUUtilization" ||
+          baseline === undefined ||
+          Number(tracking.target_value) < baseline,
+        `CPU target ${tracking?.target_value} % must be below ${config.app.instanceType}'s ${baseline} % baseline (burstable)`,
+      ),
+    ];
+  },
   aws_sns_topic: () => [],
   aws_sns_topic_subscription: (r, _s, config) =>
     fail(
       r.body.protocol === "email" && r.body.endpoint === config.alarmEmail,
       "alarms e-mailed to alarmEmail",
     ),
-  aws_cloudwatch_metric_alarm: (r, stack) =>
-    fail(
+  aws_cloudwatch_metric_alarm: (r, stack, config) => {
+    const problems = fail(
       list<string>(r.body.alarm_actions).some(
         (a) => referenced(stack, a)?.type === "aws_sns_topic",
       ),
       "alarms notify the SNS topic",
+    );
+    const threshold = Number(r.body.threshold);
+    if (r.body.metric_name === "DatabaseConnections") {
+      const budget = connectionBudget(config)!;
+      problems.push(
+        ...fail(
+          threshold === budget.peak && budget.peak <= budget.appAllowance,
+          `rds-connections alarms above the budgeted peak ${budget.peak} (< ${budget.maxConnections} max_connections), not ${threshold}`,
+        ),
+      );
+    }
+    if (r.body.metric_name === "FreeStorageSpace") {
+      const { allocatedStorageGiB: allocated, maxAllocatedStorageGiB: max } = config.database;
+      const autoscalingTrigger = allocated * 0.1 * 1024 ** 3;
+      problems.push(
+        ...fail(
+          threshold === freeStorageAlarm(config.database).thresholdBytes &&
+            (max > allocated ? threshold < autoscalingTrigger : threshold === autoscalingTrigger),
+          "free storage alarm follows storage autoscaling (below its 10 % trigger when it is on)",
+        ),
+      );
+    }
+    return problems;
+  },
+  aws_wafv2_web_acl: (r, stack) => {
+    const b = r.body;
+    const rules = wafRules(b);
+    const visible = (v: unknown) => (v as Block)?.cloudwatch_metrics_enabled === true;
+    const managed = (name: string) =>
+      rules.find(
+        (rule) =>
+          (statementOf(rule).managed_rule_group_statement as Block)?.name === name &&
+          (statementOf(rule).managed_rule_group_statement as Block)?.vendor_name === "AWS",
+      );
+    const rate = rules.map((rule) => ({
+      rule,
+      statement: statementOf(rule).rate_based_statement as Block | undefined,
+    }));
+    const perIp = rate.find((x) => x.statement && !x.statement.scope_down_statement);
+    const signIn = rate.find((x) => x.statement?.scope_down_statement);
+    const scoped = JSON.stringify(signIn?.statement?.scope_down_statement ?? {});
+    return [
+      ...fail(
+        b.scope === "REGIONAL" && !!(b.default_action as Block)?.allow,
+        "regional, allow by default",
+      ),
+      ...fail(
+        visible(b.visibility_config) && rules.every((rule) => visible(rule.visibility_config)),
+        "CloudWatch metrics on the web ACL and every rule",
+      ),
+      ...["AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet"].flatMap((name) =>
+        fail(
+          !!(managed(name)?.override_action as Block)?.none,
+          `managed rule group ${name}, with its own actions`,
+        ),
+      ),
+      ...fail(
+        !!perIp &&
+          perIp.statement!.aggregate_key_type === "IP" &&
+          !!(perIp.rule.action as Block)?.block,
+        "a rate-based rule per client IP that blocks",
+      ),
+      ...fail(
+        !!signIn &&
+          signIn.statement!.aggregate_key_type === "IP" &&
+          !!(signIn.rule.action as Block)?.block &&
+          Number(signIn.statement!.limit) < Number(perIp?.statement?.limit) &&
+          SIGN_IN_PATHS.every((p) => scoped.includes(p.slice(1))) &&
+          scoped.includes("^POST$"),
+        "a tighter rate-based rule on POSTs to the sign-in paths",
+      ),
+      ...fail(
+        ofType(stack, "aws_wafv2_web_acl_association").some(
+          (a) => referenced(stack, a.body.web_acl_arn)?.name === r.name,
+        ),
+        "associated with the load balancer",
+      ),
+    ];
+  },
+  aws_wafv2_web_acl_association: (r, stack) =>
+    fail(
+      referenced(stack, r.body.resource_arn)?.type === "aws_lb" &&
+        referenced(stack, r.body.web_acl_arn)?.type === "aws_wafv2_web_acl",
+      "associates our web ACL with our ALB",
     ),
   aws_cloudwatch_dashboard: () => [],
 };
+
+/**
+ * The launch template's environment against the config: the connection budget
+ * (lib/connection-budget.ts) and the two database identities.
+ */
+function launchTemplateContract(lt: Block, config: EnvironmentConfig): string[] {
+  const env = userDataEnv(lt);
+  const budget = connectionBudget(config);
+  const workers = Number(env.WEB_CONCURRENCY);
+  const pool = Number(env.DB_POOL_MAX);
+  const type = ec2InstanceType(String(lt.instance_type));
+  return [
+    ...fail(
+      workers === config.app.webConcurrency && pool === config.app.dbPoolMax,
+      "user data sets WEB_CONCURRENCY and DB_POOL_MAX from the config",
+    ),
+    ...fail(!!type && workers <= type.vcpus, "no more workers than vCPUs"),
+    ...fail(
+      !!budget && config.app.maxSize * 2 * workers * pool <= budget.appAllowance,
+      `connection budget: ${budget?.explanation}`,
+    ),
+    ...fail(
+      env.DATABASE_SECRET_ARN?.includes("outputs.db_app_secret_arn") &&
+        env.DATABASE_MIGRATOR_SECRET_ARN?.includes("outputs.db_migrator_secret_arn") &&
+        env.DB_USER?.includes("outputs.db_app_username"),
+      "the server connects as the app user, migrations as the migrator",
+    ),
+    ...fail(
+      !JSON.stringify(env).includes("db_master"),
+      "the master user never reaches the instances",
+    ),
+  ];
+}
 
 const dataRules: Record<string, Check> = {
   aws_iam_policy_document: (r) =>
     list<Block>(r.body.statement).flatMap((s) => {
       if (s.effect !== "Allow") return [];
+      const secrets = list<string>(s.actions).some((a) => a.startsWith("secretsmanager:"));
       const principals = list<Block>(s.principals);
       const anyone = principals.some((p) => list(p.identifiers).includes("*"));
       return [
@@ -485,6 +675,10 @@ const dataRules: Record<string, Check> = {
         ...fail(
           !anyone || list(s.condition).length > 0,
           `statement ${s.sid}: an Allow for any principal needs a condition`,
+        ),
+        ...fail(
+          !secrets || !strings(s.resources).some((res) => res.includes("db_master_secret_arn")),
+          `statement ${s.sid}: the RDS master user's secret is break-glass only`,
         ),
       ];
     }),
@@ -569,6 +763,30 @@ describe.each(configs.map((c) => [c.name, c] as const))("policy: %s", (_name, co
     expect(edges.sort()).toEqual([...ALLOWED_INGRESS].sort());
   });
 
+  it("lets the instances read exactly the app, migrator and session secrets, never the master's", () => {
+    const doc = dataSources(synth.app).find(
+      (d) => d.type === "aws_iam_policy_document" && d.name.includes("app-access"),
+    )!;
+    const read = list<Block>(doc.body.statement).find((st) => st.sid === "ReadAppSecrets")!;
+    expect(list<string>(read.resources).sort()).toEqual(
+      [
+        "${data.terraform_remote_state.foundation.outputs.db_app_secret_arn}",
+        "${data.terraform_remote_state.foundation.outputs.db_migrator_secret_arn}",
+        "${data.terraform_remote_state.foundation.outputs.session_secret_arn}",
+      ].sort(),
+    );
+    const everything =
+      JSON.stringify(synth.app.json.data) + JSON.stringify(synth.app.json.resource);
+    expect(everything).not.toContain("db_master_secret_arn");
+  });
+
+  it("puts a WAF in front of the ALB exactly when waf.enabled", () => {
+    expect(ofType(synth.app, "aws_wafv2_web_acl")).toHaveLength(config.waf.enabled ? 1 : 0);
+    expect(ofType(synth.app, "aws_wafv2_web_acl_association")).toHaveLength(
+      config.waf.enabled ? 1 : 0,
+    );
+  });
+
   it("raises every alarm the runbook relies on", () => {
     const metrics = ofType(synth.app, "aws_cloudwatch_metric_alarm").map(
       (a) => `${a.body.namespace}/${a.body.metric_name}`,
@@ -613,5 +831,140 @@ describe("the policy catches violations", () => {
       Object.keys(stack.json.resource!.aws_db_instance)[0]
     ].vpc_security_group_ids = ["${aws_security_group.nope.id}"];
     expect(unresolvedReferences(stack)).toEqual(["aws_security_group.nope"]);
+  });
+
+  /** The single resource of `type` in a copy of `stack`, for mutation. */
+  const mutable = (stack: StackJson, type: string) => {
+    const copy = structuredClone(stack);
+    const entry = resources(copy).find((r) => r.type === type)!;
+    return { copy, entry, body: entry.body };
+  };
+
+  it("flags an old engine, a reusable final snapshot name, missing Performance Insights and a destroyable database", () => {
+    const { copy, entry, body } = mutable(synth.foundation, "aws_db_instance");
+    Object.assign(body, {
+      engine_version: "8.0",
+      instance_class: "db.t4g.medium",
+      performance_insights_enabled: false,
+      final_snapshot_identifier: "bookstore-staging-final",
+      lifecycle: {},
+    });
+    expect(rules.aws_db_instance(entry, copy, environments.staging)).toEqual(
+      expect.arrayContaining([
+        "MySQL 8.4",
+        "Performance Insights on: db.t4g.medium supports it",
+        expect.stringMatching(/^the final snapshot's name carries the creation time/),
+        "lifecycle.prevent_destroy (no plan may destroy it)",
+      ]),
+    );
+    body.instance_class = "db.t4g.micro";
+    body.performance_insights_enabled = true;
+    expect(rules.aws_db_instance(entry, copy, environments.staging)).toContain(
+      "Performance Insights off: db.t4g.micro does not support it",
+    );
+  });
+
+  it("flags a destroyable secret or file system and TLS not required", () => {
+    for (const type of ["aws_secretsmanager_secret", "aws_efs_file_system"]) {
+      const { copy, entry, body } = mutable(synth.foundation, type);
+      delete body.lifecycle;
+      expect(rules[type](entry, copy, environments.staging), type).toContain(
+        "lifecycle.prevent_destroy (no plan may destroy it)",
+      );
+    }
+    const { copy, entry, body } = mutable(synth.foundation, "aws_db_parameter_group");
+    body.parameter = list<Block>(body.parameter).filter(
+      (p) => p.name !== "require_secure_transport",
+    );
+    expect(rules.aws_db_parameter_group(entry, copy, environments.staging)).toContain(
+      "encryption in transit: require_secure_transport must be 1",
+    );
+  });
+
+  it("flags the master secret in an instance policy", () => {
+    const doc = structuredClone(
+      dataSources(synth.app).find((d) => d.type === "aws_iam_policy_document")!,
+    );
+    doc.body.statement = [
+      {
+        sid: "ReadAppSecrets",
+        effect: "Allow",
+        actions: ["secretsmanager:GetSecretValue"],
+        resources: ["${data.terraform_remote_state.foundation.outputs.db_master_secret_arn}"],
+      },
+    ];
+    expect(dataRules.aws_iam_policy_document(doc, synth.app, environments.staging)).toEqual([
+      "statement ReadAppSecrets: the RDS master user's secret is break-glass only",
+    ]);
+  });
+
+  it("flags a CPU target above a burstable type's baseline and a blown connection budget", () => {
+    const { copy, entry } = mutable(synth.app, "aws_autoscaling_policy");
+    const cpu = ofType(copy, "aws_autoscaling_policy").find(
+      (p) =>
+        ((p.body.target_tracking_configuration as Block).predefined_metric_specification as Block)
+          .predefined_metric_type === "ASGAverageCPUUtilization",
+    )!;
+    (cpu.body.target_tracking_configuration as Block).target_value = 60;
+    expect(rules.aws_autoscaling_policy(cpu, copy, environments.staging)).toEqual([
+      "CPU target 60 % must be below t3.small's 20 % baseline (burstable)",
+    ]);
+    expect(entry).toBeDefined();
+
+    const lt = ofType(synth.app, "aws_launch_template")[0];
+    // The same instances (2 workers × 3 connections) in a fleet of up to 20.
+    const wide = { ...environments.staging, app: { ...environments.staging.app, maxSize: 20 } };
+    expect(rules.aws_launch_template(lt, synth.app, wide)).toEqual([
+      expect.stringMatching(/^connection budget: app\.maxSize 20 × 2 .* = 240 connections at peak/),
+    ]);
+    const greedy = { ...environments.staging, app: { ...environments.staging.app, dbPoolMax: 10 } };
+    expect(rules.aws_launch_template(lt, synth.app, greedy)).toEqual([
+      "user data sets WEB_CONCURRENCY and DB_POOL_MAX from the config",
+    ]);
+    const alarm = ofType(synth.app, "aws_cloudwatch_metric_alarm").find(
+      (a) => a.body.metric_name === "DatabaseConnections",
+    )!;
+    expect(
+      rules.aws_cloudwatch_metric_alarm(
+        { ...alarm, body: { ...alarm.body, threshold: 100 } },
+        synth.app,
+        environments.staging,
+      ),
+    ).toEqual([expect.stringMatching(/^rds-connections alarms above the budgeted peak 48/)]);
+  });
+});
+
+describe("the WAF policy catches violations", () => {
+  let synth: Synthesized;
+  beforeAll(() => {
+    synth = synthEnvironment(environments.production, { amiId: PLAN_AMI });
+  });
+  afterAll(() => synth.cleanup());
+
+  it("flags a missing sign-in limit, a missing managed group, metrics off and no association", () => {
+    const copy = structuredClone(synth.app);
+    const acl = resources(copy).find((r) => r.type === "aws_wafv2_web_acl")!;
+    acl.body.rule = wafRules(acl.body).filter(
+      (rule) =>
+        !statementOf(rule).rate_based_statement ||
+        !(statementOf(rule).rate_based_statement as Block).scope_down_statement,
+    );
+    acl.body.rule = wafRules(acl.body).filter(
+      (rule) =>
+        (statementOf(rule).managed_rule_group_statement as Block)?.name !==
+        "AWSManagedRulesKnownBadInputsRuleSet",
+    );
+    (acl.body.visibility_config as Block).cloudwatch_metrics_enabled = false;
+    delete copy.json.resource!.aws_wafv2_web_acl_association;
+    expect(rules.aws_wafv2_web_acl(acl, copy, environments.production)).toEqual([
+      "CloudWatch metrics on the web ACL and every rule",
+      "managed rule group AWSManagedRulesKnownBadInputsRuleSet, with its own actions",
+      "a tighter rate-based rule on POSTs to the sign-in paths",
+      "associated with the load balancer",
+    ]);
+    const lb = resources(copy).find((r) => r.type === "aws_lb")!;
+    expect(rules.aws_lb(lb, copy, environments.production)).toContain(
+      "waf.enabled: the ALB is associated with the web ACL",
+    );
   });
 });

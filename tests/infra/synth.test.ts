@@ -3,6 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ENV_FILE_KEYS } from "../../infra/constructs/user-data.js";
 import type { EnvironmentConfig } from "../../infra/config.js";
 import { environments } from "../../infra/environments/index.js";
+import { freeStorageAlarm } from "../../infra/constructs/monitoring.js";
+import { connectionBudget } from "../../infra/lib/connection-budget.js";
+import { performanceInsightsSupported } from "../../infra/lib/instance-types.js";
 import { FOUNDATION_OUTPUTS } from "../../infra/lib/naming.js";
 import {
   type Block,
@@ -56,11 +59,12 @@ describe.each(Object.values(environments).map((c) => [c.name, c] as const))(
         expect(ofType(synth.foundation, "aws_nat_gateway")).toHaveLength(expected);
       });
 
-      it("runs MySQL 8.0 sized from the config", () => {
+      it("runs MySQL 8.4 sized from the config, with Performance Insights where the class has it", () => {
         const db = only(synth.foundation, "aws_db_instance");
         expect(db).toMatchObject({
           engine: "mysql",
-          engine_version: "8.0",
+          engine_version: "8.4",
+          performance_insights_enabled: performanceInsightsSupported(config.database.instanceClass),
           instance_class: config.database.instanceClass,
           allocated_storage: config.database.allocatedStorageGiB,
           max_allocated_storage: config.database.maxAllocatedStorageGiB,
@@ -69,6 +73,25 @@ describe.each(Object.values(environments).map((c) => [c.name, c] as const))(
           db_name: config.database.databaseName,
           username: config.database.username,
         });
+      });
+
+      it("creates the secrets of the app and migrator users, generated once and never destroyed", () => {
+        const secrets = ofType(synth.foundation, "aws_secretsmanager_secret").map((x) => x.body);
+        expect(secrets.map((x) => x.name).sort()).toEqual(
+          [
+            `bookstore/${config.name}/db-app`,
+            `bookstore/${config.name}/db-migrator`,
+            `bookstore/${config.name}/session-secret`,
+          ].sort(),
+        );
+        const versions = ofType(synth.foundation, "aws_secretsmanager_secret_version").map((v) =>
+          String(v.body.secret_string),
+        );
+        for (const username of [config.database.appUsername, config.database.migratorUsername]) {
+          expect(
+            versions.some((v) => v.includes(`"username" = "${username}"`) && v.includes("uuid()")),
+          ).toBe(true);
+        }
       });
 
       it("creates the log groups the image's CloudWatch agent writes to", () => {
@@ -136,9 +159,15 @@ describe.each(Object.values(environments).map((c) => [c.name, c] as const))(
           TRUST_PROXY: "1",
           LOG_LEVEL: "info",
           DB_HOST: "${data.terraform_remote_state.foundation.outputs.db_address}",
-          DATABASE_SECRET_ARN: "${data.terraform_remote_state.foundation.outputs.db_secret_arn}",
+          DB_USER: "${data.terraform_remote_state.foundation.outputs.db_app_username}",
+          DATABASE_SECRET_ARN:
+            "${data.terraform_remote_state.foundation.outputs.db_app_secret_arn}",
+          DATABASE_MIGRATOR_SECRET_ARN:
+            "${data.terraform_remote_state.foundation.outputs.db_migrator_secret_arn}",
           SESSION_SECRET_ARN:
             "${data.terraform_remote_state.foundation.outputs.session_secret_arn}",
+          WEB_CONCURRENCY: String(config.app.webConcurrency),
+          DB_POOL_MAX: String(config.app.dbPoolMax),
         });
         expect(script).toContain("chmod 0640 /etc/bookstore/bookstore.env.new");
         expect(script).toContain("chown root:bookstore /etc/bookstore/bookstore.env.new");
@@ -158,12 +187,27 @@ describe.each(Object.values(environments).map((c) => [c.name, c] as const))(
           );
       });
 
+      it("derives the database alarms from the connection budget and storage autoscaling", () => {
+        const alarms = ofType(synth.app, "aws_cloudwatch_metric_alarm").map((a) => a.body);
+        const connections = alarms.find((a) => a.metric_name === "DatabaseConnections")!;
+        const budget = connectionBudget(config)!;
+        expect(connections.threshold).toBe(budget.peak);
+        expect(budget.peak).toBe(
+          config.app.maxSize * 2 * config.app.webConcurrency * config.app.dbPoolMax,
+        );
+        expect(budget.peak).toBeLessThanOrEqual(budget.appAllowance);
+        const storage = alarms.find((a) => a.metric_name === "FreeStorageSpace")!;
+        expect(storage.threshold).toBe(freeStorageAlarm(config.database).thresholdBytes);
+      });
+
       it("has the outputs operators need", () => {
         expect(Object.keys(synth.app.json.output ?? {}).sort()).toEqual([
           "alb_dns_name",
           "asg_name",
+          "db_app_secret_arn",
           "db_endpoint",
-          "db_secret_arn",
+          "db_master_secret_arn",
+          "db_migrator_secret_arn",
           "efs_access_point_id",
           "efs_file_system_id",
           "site_url",
@@ -195,6 +239,15 @@ describe.each(Object.values(environments).map((c) => [c.name, c] as const))(
     });
   },
 );
+
+describe("state", () => {
+  it.each(Object.values(environments).map((c) => [c.name, c] as const))(
+    "%s keeps its state in the S3 backend with a lock file",
+    (_name, config) => {
+      expect(config.stateBackend).toBeDefined();
+    },
+  );
+});
 
 describe("Route 53 and the ACM DNS validation when a hosted zone is given", () => {
   let synth: Synthesized;

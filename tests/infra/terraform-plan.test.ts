@@ -61,6 +61,8 @@ describe.runIf(gate.run).each(Object.values(environments).map((c) => [c.name, c]
       expect(creates.aws_nat_gateway).toBe(config.natGateways === "single" ? 1 : azs);
       expect(creates.aws_efs_mount_target).toBe(azs);
       expect(creates.aws_db_instance).toBe(1);
+      // The session secret and the app and migrator users' secrets.
+      expect(creates.aws_secretsmanager_secret).toBe(3);
       const db = (
         plans.foundation as {
           planned_values: {
@@ -70,6 +72,7 @@ describe.runIf(gate.run).each(Object.values(environments).map((c) => [c.name, c]
       ).planned_values.root_module.resources.find((r) => r.type === "aws_db_instance")!.values;
       expect(db).toMatchObject({
         engine: "mysql",
+        engine_version: "8.4",
         multi_az: true,
         storage_encrypted: true,
         publicly_accessible: false,
@@ -94,6 +97,13 @@ describe.runIf(gate.run).each(Object.values(environments).map((c) => [c.name, c]
         `DB_HOST=bookstore-${config.name}.offline.${config.region}.rds.amazonaws.com`,
       );
       expect(userData).toContain("EFS_ACCESS_POINT_ID=fsap-00000000000000001");
+    });
+
+    it(`the app plan ${config.waf.enabled ? "puts" : "puts no"} WAF in front of the ALB`, () => {
+      const { creates } = summarizePlan(plans.app, "app");
+      const expected = config.waf.enabled ? 1 : undefined;
+      expect(creates.aws_wafv2_web_acl).toBe(expected);
+      expect(creates.aws_wafv2_web_acl_association).toBe(expected);
     });
 
     it("leaves the planned outputs for operators", () => {

@@ -6,6 +6,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { loadConfig } from "../../app/lib/config.server";
 import { ENV_FILE_KEYS, environmentFile, userDataScript } from "../../infra/constructs/user-data";
 import * as naming from "../../infra/lib/naming";
 import { packerFilesDir, packerScriptsDir, parseUnitFile, readRepoFile } from "./support";
@@ -16,10 +17,13 @@ const instance = {
   dbHost: "db.example.internal",
   dbName: "bookstore",
   dbUser: "bookstore",
-  databaseSecretArn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db",
+  databaseSecretArn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-app",
+  migratorSecretArn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-migrator",
   sessionSecretArn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:session",
   efsFileSystemId: "fs-0123456789abcdef0",
   efsAccessPointId: "fsap-0123456789abcdef0",
+  webConcurrency: 2,
+  dbPoolMax: 4,
 };
 const written = environmentFile(instance) as Record<string, string>;
 
@@ -80,6 +84,39 @@ describe("the environment file", () => {
 
   it("serves on the port the load balancer checks", () => {
     expect(written.PORT).toBe(String(naming.APP_PORT));
+  });
+});
+
+describe("database identities and the connection budget", () => {
+  // What the app makes of the file user data writes: app/lib/config.server.ts, as on an instance.
+  const parsed = loadConfig(written);
+
+  it("connects the server as the app user and migrates as the migrator, by their secrets", () => {
+    expect(parsed.database).toMatchObject({
+      client: "mysql",
+      user: instance.dbUser,
+      secretArn: instance.databaseSecretArn,
+      migratorSecretArn: instance.migratorSecretArn,
+    });
+    expect(parsed.database).not.toHaveProperty("masterSecretArn");
+    expect(unit.ExecStartPre.at(-1)).toBe(
+      "/usr/bin/node build/server/cli.js migrate --as migrator",
+    );
+    expect(unit.ExecStart).toEqual(["/usr/bin/node build/server/index.js"]);
+  });
+
+  it("runs the workers and pool sizes the infrastructure budgeted", () => {
+    expect(written.WEB_CONCURRENCY).toBe("2");
+    expect(written.DB_POOL_MAX).toBe("4");
+    expect(parsed.webConcurrency).toBe(instance.webConcurrency);
+    expect(parsed.pool.max).toBe(instance.dbPoolMax);
+  });
+
+  it("leaves per-environment sizes out of the image's default file", () => {
+    for (const key of ["WEB_CONCURRENCY", "DB_POOL_MAX", "DATABASE_MIGRATOR_SECRET_ARN"]) {
+      expect(defaults[key], key).toBeUndefined();
+      expect(ENV_FILE_KEYS as readonly string[]).toContain(key);
+    }
   });
 });
 

@@ -42,8 +42,10 @@ describe("bookstore.service", () => {
     expect(only(unit.Unit, "RequiresMountsFor")).toBe("/mnt/efs");
   });
 
-  it("migrates, then starts the server with the release's start command", () => {
-    expect(unit.Service.ExecStartPre.at(-1)).toBe("/usr/bin/node build/server/cli.js migrate");
+  it("migrates as the migrator user, then starts the server with the release's start command", () => {
+    expect(unit.Service.ExecStartPre.at(-1)).toBe(
+      "/usr/bin/node build/server/cli.js migrate --as migrator",
+    );
     expect(only(unit.Service, "ExecStart")).toBe("/usr/bin/node build/server/index.js");
   });
 
