@@ -31,11 +31,17 @@ export const links: LinksFunction = () => [
  * one per page (app/services/delivery-providers.server.ts).
  */
 export async function loader(args: LoaderFunctionArgs) {
-  const [user, session, deliveryProviders] = await Promise.all([
-    getUser(args),
-    getSession(args),
-    footerProviderNames(args.context.db),
-  ]);
+  const deliveryProviders = await footerProviderNames(args.context.db);
+  // Most catalog traffic carries no cookie at all: nothing to look up.
+  if (!args.request.headers.has("Cookie")) {
+    return {
+      user: null,
+      cartCount: 0,
+      deliveryProviders,
+      resourceRoutes: args.context.resourceRoutes,
+    };
+  }
+  const [user, session] = await Promise.all([getUser(args), getSession(args)]);
   const count = await cartCount(
     args.context.db,
     user ? { userId: user.id } : { guestCartId: session.get("cartId") },

@@ -44,6 +44,8 @@ const ERROR_HEADERS_KEPT = ["Retry-After", "Connection"];
 
 /** Remix's default (the parent's headers; cookies are added by Remix) plus those headers. */
 const keepErrorHeaders: NonNullable<RouteModule["headers"]> = ({ parentHeaders, errorHeaders }) => {
+  // Every page asks every matched route: without an error there is nothing to add.
+  if (!errorHeaders) return parentHeaders;
   const headers = new Headers(parentHeaders);
   for (const name of ERROR_HEADERS_KEPT) {
     const value = errorHeaders instanceof Headers ? errorHeaders.get(name) : null;
