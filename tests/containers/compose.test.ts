@@ -1,6 +1,6 @@
 /**
  * docker-compose.yml and the nginx config, parsed (no Docker engine here):
- * MySQL 8.0, two app replicas sharing one uploads volume, nginx in front.
+ * MySQL 8.4, two app replicas sharing one uploads volume, nginx in front.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -15,8 +15,8 @@ const { mysql, app, migrate, lb } = compose.services;
 const nginx = readRepoFile("deploy/nginx.conf");
 
 describe("docker-compose.yml", () => {
-  it("runs MySQL 8.0 with a health check and a persistent volume", () => {
-    expect(mysql.image).toBe("mysql:8.0");
+  it("runs MySQL 8.4 (as production) with a health check and a persistent volume", () => {
+    expect(mysql.image).toBe("mysql:8.4");
     expect(mysql.healthcheck.test.join(" ")).toContain("mysqladmin ping");
     expect(mysql.volumes).toContain("mysql-data:/var/lib/mysql");
     expect(mysql.ports).toBeUndefined();

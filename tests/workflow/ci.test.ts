@@ -89,8 +89,8 @@ describe("app job", () => {
     expect(setupNode.with["node-version"]).toBe("${{ matrix.node }}");
   });
 
-  it("runs a MySQL 8.0 service the tests reach through MYSQL_TEST_URL", () => {
-    expect(app.services.mysql.image).toBe("mysql:8.0");
+  it("runs a MySQL 8.4 service (as production) the tests reach through MYSQL_TEST_URL", () => {
+    expect(app.services.mysql.image).toBe("mysql:8.4");
     expect(app.services.mysql.options).toContain("--health-cmd");
     expect(app.env.MYSQL_TEST_URL).toMatch(/^mysql:\/\/root:[^@]+@127\.0\.0\.1:3306$/);
     expect(app.env.CI).toBe("true");
