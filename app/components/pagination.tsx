@@ -1,14 +1,31 @@
 import { useLocation } from "@remix-run/react";
 
-/** Page links that keep the current search, genre and sort. */
-export function Pagination({ page, pageCount }: { page: number; pageCount: number }) {
+/**
+ * Page links that keep the current search, genre and sort. A listing that
+ * names its `params` links with those alone, so whatever else the address
+ * carried (a tracking tag, a stray `_data` or `index`) is not copied onto
+ * every page; without them, the current address's parameters are kept.
+ */
+export function Pagination({
+  page,
+  pageCount,
+  params,
+}: {
+  page: number;
+  pageCount: number;
+  params?: Record<string, string | undefined>;
+}) {
   const location = useLocation();
   if (pageCount <= 1) return null;
 
   const hrefFor = (target: number) => {
-    const params = new URLSearchParams(location.search);
-    params.set("page", String(target));
-    return `${location.pathname}?${params}`;
+    const query = params
+      ? new URLSearchParams(
+          Object.entries(params).filter((entry): entry is [string, string] => Boolean(entry[1])),
+        )
+      : new URLSearchParams(location.search);
+    query.set("page", String(target));
+    return `${location.pathname}?${query}`;
   };
   const pages = pageWindow(page, pageCount);
 

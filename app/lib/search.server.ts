@@ -36,7 +36,9 @@ export function planSearch(text: string): SearchPlan | null {
     text
       .normalize("NFKC")
       .toLowerCase()
-      .match(/[\p{L}\p{N}]+/gu) ?? []
+      // Letters and digits, joined by underscores: InnoDB's parser and our FTS5
+      // table (tokenchars '_') both keep "snake_case" as one word.
+      .match(/[\p{L}\p{N}]+(?:_+[\p{L}\p{N}]+)*/gu) ?? []
   )
     .map((word) => word.slice(0, MAX_TERM_LENGTH))
     .filter((word, index, all) => all.indexOf(word) === index)

@@ -14,11 +14,22 @@ import { listBooks, listGenres } from "~/services/catalog.server";
  * refused, with a 400 that says why.
  */
 const searchParamsSchema = z.object({
-  q: z.string().trim().optional().catch(undefined),
-  genre: z.string().trim().max(64).optional().catch(undefined),
+  q: z.string().transform(printable).optional().catch(undefined),
+  genre: z.string().transform(printable).pipe(z.string().max(64)).optional().catch(undefined),
   sort: z.enum(SORTS).optional().catch(undefined),
-  page: z.coerce.number().int().min(1).max(100_000).catch(1),
+  // Any page past the last shows the last, so 1e9 and 100000 mean the same;
+  // the cap only keeps the offset a sane number.
+  page: z.coerce
+    .number()
+    .catch(1)
+    .transform((page) => (page >= 1 ? Math.min(Math.floor(page), MAX_PAGE) : 1)),
 });
+const MAX_PAGE = 100_000;
+
+/** Text without control characters (a NUL has no place in a title or a form field), trimmed. */
+function printable(text: string): string {
+  return text.replace(/\p{Cc}+/gu, " ").trim();
+}
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => {
   if (!data) return [{ title: "Books — Bookstore" }];
@@ -56,7 +67,12 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     }),
     listGenres(context.db),
   ]);
-  return { query, result, genres: genres.map((g) => g.genre) };
+  // The genre as the catalog spells it, whichever case it was asked in.
+  return {
+    query: { ...query, genre: result.genre ?? query.genre },
+    result,
+    genres: genres.map((g) => g.genre),
+  };
 }
 
 export default function Books() {
@@ -113,9 +129,11 @@ export default function Books() {
         className={searching ? "results results--pending" : "results"}
       >
         <p className="result-count">
-          {result.total === 0
-            ? "No books match."
-            : `${result.total} ${result.total === 1 ? "book" : "books"} · page ${result.page} of ${result.pageCount}`}
+          {result.nothingToSearch
+            ? "There is nothing to search for: a search needs letters or digits."
+            : result.total === 0
+              ? "No books match."
+              : `${result.total} ${result.total === 1 ? "book" : "books"} · page ${result.page} of ${result.pageCount}`}
         </p>
         {result.total === 0 ? (
           <p>
@@ -125,7 +143,11 @@ export default function Books() {
           <BookGrid books={result.books} />
         )}
       </div>
-      <Pagination page={result.page} pageCount={result.pageCount} />
+      <Pagination
+        page={result.page}
+        pageCount={result.pageCount}
+        params={{ q: query.q, genre: query.genre, sort: query.sort }}
+      />
     </>
   );
 }

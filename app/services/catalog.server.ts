@@ -7,10 +7,16 @@
  * How many books each genre has is cached for a few seconds per instance:
  * it costs a scan of the catalog, every page shows it, and it also gives the
  * total for unfiltered listings without a count query.
+ *
+ * Both engines must give one answer to every query. Text comparisons are where
+ * they differ: MySQL's collation ignores case and accents, SQLite compares
+ * bytes. So genres are matched here, in code, the same way for both: a genre
+ * asked for in any case finds the catalog's genre, and spellings that differ
+ * only in case or accents are one genre, named by its most common spelling.
  */
 import type { Knex } from "knex";
 import { PAGE_SIZE, type Sort } from "~/lib/catalog-options";
-import type { Db } from "~/lib/db.server";
+import { dialectOf, type Db } from "~/lib/db.server";
 import { applySearch, planSearch } from "~/lib/search.server";
 import { cached, forget } from "~/lib/ttl-cache.server";
 
@@ -43,6 +49,10 @@ export interface CatalogPage {
   page: number;
   pageCount: number;
   sort: Sort;
+  /** The genre asked for, as the catalog spells it; absent if it has no such genre. */
+  genre?: string;
+  /** The search text had no letters or digits, so nothing was searched for. */
+  nothingToSearch?: boolean;
 }
 
 const SUMMARY_COLUMNS = [
@@ -60,13 +70,28 @@ const SUMMARY_COLUMNS = [
 export const CATALOG_CACHE_TTL_MS = 15_000;
 
 export async function listBooks(db: Db, query: CatalogQuery): Promise<CatalogPage> {
-  const base = db("books").whereNull("books.archivedAt");
-  if (query.genre) base.where("books.genre", query.genre);
-
   const plan = query.q ? planSearch(query.q) : null;
-  const search = plan ? applySearch(db, base, plan) : {};
   // "Relevance" only means something for a search; otherwise fall back to titles.
   const sort: Sort = query.sort ?? (plan ? "relevance" : "title");
+  const genre = query.genre ? await findGenre(db, query.genre) : undefined;
+  // A genre the catalog does not have, or a search for no words at all ("!!!"),
+  // matches no book: answered without asking the database.
+  if ((query.genre && !genre) || (query.q && !plan)) {
+    const nothingToSearch = Boolean(query.q && !plan);
+    return {
+      books: [],
+      total: 0,
+      page: 1,
+      pageCount: 1,
+      sort,
+      genre: genre?.genre,
+      nothingToSearch,
+    };
+  }
+
+  const base = db("books").whereNull("books.archivedAt");
+  if (genre) base.whereIn("books.genre", genre.spellings);
+  const search = plan ? applySearch(db, base, plan) : {};
 
   const pageOf = (page: number) => {
     const rows = base.clone().select(...SUMMARY_COLUMNS);
@@ -89,12 +114,12 @@ export async function listBooks(db: Db, query: CatalogQuery): Promise<CatalogPag
     // Past the end: show the last page rather than an empty one.
     if (page > last) rows = await pageOf((page = last));
   } else {
-    total = await unfilteredTotal(db, query.genre);
+    total = genre ? genre.count : (await listGenres(db)).reduce((sum, g) => sum + g.count, 0);
     page = Math.min(page, Math.max(1, Math.ceil(total / PAGE_SIZE)));
     rows = await pageOf(page);
   }
   const pageCount = Math.max(1, Math.ceil(total / PAGE_SIZE));
-  return { books: rows.map(toSummary), total, page, pageCount, sort };
+  return { books: rows.map(toSummary), total, page, pageCount, sort, genre: genre?.genre };
 }
 
 function orderBy(
@@ -130,12 +155,6 @@ async function countRows(query: Knex.QueryBuilder): Promise<number> {
   return Number(row?.count ?? 0);
 }
 
-async function unfilteredTotal(db: Db, genre: string | undefined): Promise<number> {
-  const genres = await listGenres(db);
-  if (genre) return genres.find((g) => g.genre === genre)?.count ?? 0;
-  return genres.reduce((sum, g) => sum + g.count, 0);
-}
-
 /** Most recently added books, for the home page. */
 export async function newArrivals(db: Db, limit = 8): Promise<BookSummary[]> {
   const rows = (await db("books")
@@ -148,16 +167,67 @@ export async function newArrivals(db: Db, limit = 8): Promise<BookSummary[]> {
 }
 
 /** Genres on sale with how many books each has, cached briefly (see the top of this file). */
-export function listGenres(db: Db): Promise<Array<{ genre: string; count: number }>> {
+export async function listGenres(db: Db): Promise<Array<{ genre: string; count: number }>> {
+  return (await genreGroups(db)).map(({ genre, count }) => ({ genre, count }));
+}
+
+interface GenreGroup {
+  /** How the catalog names it: its most common spelling. */
+  genre: string;
+  count: number;
+  /** Every spelling of it in the books table, to match them all on either engine. */
+  spellings: string[];
+  key: string;
+}
+
+/**
+ * What two spellings of one genre have in common: no case, no accents, single
+ * spaces. At least as forgiving as MySQL's case- and accent-insensitive
+ * collations, so whatever MySQL would match is among a group's spellings.
+ */
+export function genreKey(genre: string): string {
+  return genre.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase().replace(/\s+/g, " ").trim();
+}
+
+async function findGenre(db: Db, genre: string): Promise<GenreGroup | undefined> {
+  const key = genreKey(genre);
+  return (await genreGroups(db)).find((group) => group.key === key);
+}
+
+function genreGroups(db: Db): Promise<GenreGroup[]> {
   return cached(db, "genres", CATALOG_CACHE_TTL_MS, async () => {
-    const rows = (await db("books")
-      .select("genre")
+    // Each spelling on its own, on MySQL too: its collation would fold "fiction"
+    // into "Fiction" under either name, and the grouping below must see both.
+    const query = db("books")
+      .select(db.raw("MIN(??) AS ??", ["genre", "genre"]))
       .count({ count: "*" })
-      .whereNull("archivedAt")
-      .groupBy("genre")
-      .orderBy("genre")) as Array<{ genre: string; count: number | string }>;
-    return rows.map((row) => ({ genre: row.genre, count: Number(row.count) }));
+      .whereNull("archivedAt");
+    if (dialectOf(db) === "mysql") query.groupByRaw("CAST(?? AS BINARY)", ["genre"]);
+    else query.groupBy("genre");
+    const rows = (await query) as Array<{ genre: string; count: number | string }>;
+
+    const groups = new Map<string, GenreGroup & { largest: number }>();
+    for (const row of rows.sort((a, b) => byCodePoint(a.genre, b.genre))) {
+      const count = Number(row.count);
+      const key = genreKey(row.genre);
+      const group = groups.get(key);
+      if (!group) {
+        groups.set(key, { genre: row.genre, count, spellings: [row.genre], key, largest: count });
+        continue;
+      }
+      group.count += count;
+      group.spellings.push(row.genre);
+      if (count > group.largest) Object.assign(group, { genre: row.genre, largest: count });
+    }
+    return [...groups.values()]
+      .sort((a, b) => byCodePoint(a.key, b.key))
+      .map(({ genre, count, spellings, key }) => ({ genre, count, spellings, key }));
   });
+}
+
+/** The same order on every engine and in every locale. */
+function byCodePoint(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** Call after changing books, so this instance shows the change at once. */

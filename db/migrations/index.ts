@@ -9,6 +9,7 @@ import * as catalog from "./20261128000100_catalog";
 import * as bookSearch from "./20261128000200_book_search";
 import * as shoppers from "./20261203000100_shoppers";
 import * as admin from "./20261203000200_admin";
+import * as searchUnderscores from "./20261203000300_search_underscores";
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -20,6 +21,7 @@ const migrations: ReadonlyArray<readonly [name: string, migration: Migration]> =
   ["20261128000200_book_search", bookSearch],
   ["20261203000100_shoppers", shoppers],
   ["20261203000200_admin", admin],
+  ["20261203000300_search_underscores", searchUnderscores],
 ];
 
 export const migrationSource: Knex.MigrationSource<string> = {

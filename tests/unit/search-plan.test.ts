@@ -30,6 +30,11 @@ describe("planning a search", () => {
     expect(planSearch("  !!! ")).toBeNull();
   });
 
+  it("keeps underscores inside words, as both full-text indexes do, and nowhere else", () => {
+    expect(planSearch("snake_case __init__")?.fullText).toEqual(["snake_case", "init"]);
+    expect(planSearch("_ __ %_")).toBeNull();
+  });
+
   it("handles accents and other scripts, and bounds the work", () => {
     expect(planSearch("Envía Ñandú")?.fullText).toEqual(["envía", "ñandú"]);
     const huge = planSearch(Array.from({ length: 50 }, (_, i) => `word${i}`).join(" "));
