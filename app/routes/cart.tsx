@@ -15,6 +15,7 @@ import { isDocumentRequest } from "~/lib/request.server";
 import { idField, quantityField } from "~/lib/validation";
 import {
   addToCart,
+  checkAddable,
   findCartId,
   getCart,
   QuantityError,
@@ -57,9 +58,10 @@ export async function action(args: ActionFunctionArgs) {
 
   try {
     if (intent === "add") {
+      const { quantity } = submission.value as z.infer<typeof lineSchema>;
+      await checkAddable(db, submission.value.bookId, quantity);
       const { cartId, setCookie } = await ensureRequestCart(args);
       if (setCookie) headers.append("Set-Cookie", setCookie);
-      const { quantity } = submission.value as z.infer<typeof lineSchema>;
       added = await addToCart(db, cartId, submission.value.bookId, quantity);
     } else {
       const cartId = await findCartId(db, await cartOwnerOf(args));

@@ -129,6 +129,15 @@ export async function cartCount(db: Db, owner: CartOwner): Promise<number> {
   return Number(row?.count ?? 0);
 }
 
+/**
+ * Whether `quantity` of a book could start a cart line, checked before a
+ * guest's cart (and its session) is created: a refused add must leave nothing
+ * behind. addToCart checks again, with the line already in the cart.
+ */
+export async function checkAddable(db: Db, bookId: number, quantity: number): Promise<void> {
+  checkQuantity(await saleableBook(db, bookId), quantity, 0);
+}
+
 /** Adds `quantity` of a book (to what the cart already has of it). */
 export async function addToCart(
   db: Db,
