@@ -20,10 +20,22 @@ export function GeneralErrorBoundary({
         </StatusPage>
       );
     }
-    const message =
+    const given =
       typeof error.data === "object" && error.data && "message" in error.data
         ? String(error.data.message)
-        : error.statusText;
+        : undefined;
+    if (error.status === 503) {
+      // A client-side navigation whose data the server could not get in time (the
+      // database did not answer) or would not serve (too busy: its answer is the
+      // server's page, not data, so there is no message); a document request gets
+      // the server's own 503 page instead (server/admission.ts).
+      return (
+        <StatusPage status={503} title="Temporarily unavailable">
+          {given ?? "We could not load this page just now. Please try again in a few seconds."}
+        </StatusPage>
+      );
+    }
+    const message = given ?? error.statusText;
     return (
       <StatusPage
         status={error.status}
@@ -38,4 +50,21 @@ export function GeneralErrorBoundary({
       An unexpected error happened on our side. Please try again in a moment.
     </StatusPage>
   );
+}
+
+/**
+ * The document title for an error page that no route's own meta names (an
+ * address no route matches renders the root's boundary): the boundary's heading.
+ */
+export function errorPageTitle(error: unknown): string {
+  const status = isRouteErrorResponse(error) ? error.status : 500;
+  const heading =
+    status === 404
+      ? "Page not found"
+      : status === 503
+        ? "Temporarily unavailable"
+        : status < 500
+          ? "We could not do that"
+          : "Something went wrong";
+  return `${heading} — Bookstore`;
 }

@@ -58,6 +58,12 @@ const schema = z.object({
   DB_SSL_CA: z.string().trim().min(1).optional(),
   DB_POOL_MIN: int(0, 100).default("0"),
   DB_POOL_MAX: int(1, 100).default("10"),
+  // Bounds on the database, so a database that accepts connections but never
+  // answers costs a page a few seconds and a 503, not a hang
+  // (docs/decisions/042-admission-control-and-timeouts.md).
+  DB_CONNECT_TIMEOUT_MS: int(100, 60_000).default("2000"),
+  DB_ACQUIRE_TIMEOUT_MS: int(100, 60_000).default("2000"),
+  DB_QUERY_TIMEOUT_MS: int(100, 600_000).default("3000"),
   AWS_REGION: z.string().trim().min(1).optional(),
   UPLOADS_DIR: z.string().trim().min(1).default("var/uploads"),
   SHARED_ASSETS_DIR: z.string().trim().min(1).optional(),
@@ -100,6 +106,11 @@ const schema = z.object({
   TRUST_PROXY: int(0, 10).default("0"),
   WEB_CONCURRENCY: int(1, 256).optional(),
   SHUTDOWN_TIMEOUT_MS: int(0, 600_000).default("10000"),
+  // Admission control, per worker (server/admission.ts): requests in flight, then
+  // a short queue, then an immediate 503. ADMISSION_MAX_IN_FLIGHT=0 turns it off.
+  ADMISSION_MAX_IN_FLIGHT: int(0, 10_000).default("16"),
+  ADMISSION_MAX_QUEUE: int(0, 100_000).default("128"),
+  ADMISSION_QUEUE_TIMEOUT_MS: int(1, 60_000).default("1000"),
 });
 
 export type DatabaseConfig =
@@ -126,7 +137,17 @@ export interface Config {
   host: string;
   port: number;
   database: DatabaseConfig;
-  pool: { min: number; max: number };
+  /**
+   * The app's MySQL pool per worker and its bounds: connecting, waiting for a
+   * free connection, and any one statement (app/lib/db.server.ts).
+   */
+  pool: {
+    min: number;
+    max: number;
+    connectTimeoutMs: number;
+    acquireTimeoutMs: number;
+    queryTimeoutMs: number;
+  };
   awsRegion?: string;
   uploadsDir: string;
   /** Where every release publishes its fingerprinted assets (EFS), so old pages find theirs. */
@@ -145,6 +166,8 @@ export interface Config {
   trustProxy: number;
   webConcurrency: number;
   shutdownTimeoutMs: number;
+  /** Requests in flight and queued per worker, and the longest wait in the queue (server/admission.ts). */
+  admission: { maxInFlight: number; maxQueue: number; queueTimeoutMs: number };
 }
 
 export class ConfigError extends Error {
@@ -199,7 +222,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     host: e.HOST,
     port: e.PORT,
     database: databaseConfig(e),
-    pool: { min: e.DB_POOL_MIN, max: e.DB_POOL_MAX },
+    pool: {
+      min: e.DB_POOL_MIN,
+      max: e.DB_POOL_MAX,
+      connectTimeoutMs: e.DB_CONNECT_TIMEOUT_MS,
+      acquireTimeoutMs: e.DB_ACQUIRE_TIMEOUT_MS,
+      queryTimeoutMs: e.DB_QUERY_TIMEOUT_MS,
+    },
     awsRegion: e.AWS_REGION,
     uploadsDir: e.UPLOADS_DIR,
     sharedAssetsDir: e.SHARED_ASSETS_DIR,
@@ -213,6 +242,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trustProxy: e.TRUST_PROXY,
     webConcurrency: e.WEB_CONCURRENCY ?? (isProduction ? os.availableParallelism() : 1),
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    admission: {
+      maxInFlight: e.ADMISSION_MAX_IN_FLIGHT,
+      maxQueue: e.ADMISSION_MAX_QUEUE,
+      queueTimeoutMs: e.ADMISSION_QUEUE_TIMEOUT_MS,
+    },
   };
 }
 

@@ -7,7 +7,8 @@ import fs from "node:fs";
 import path from "node:path";
 import knexFactory, { type Knex } from "knex";
 import { knexSnakeCaseMappers } from "objection";
-import type { Config, DatabaseConfig } from "./config.server";
+import type { DatabaseConfig } from "./config.server";
+import { DomainError } from "./domain-errors.server";
 
 export type Db = Knex;
 export type Dialect = "sqlite" | "mysql";
@@ -17,22 +18,46 @@ export interface CreateDbOptions {
   mysqlConnection?: () => Promise<Knex.MySql2ConnectionConfig>;
 }
 
+/**
+ * The pool's size and how long anything may wait on the database. The server
+ * passes the configured bounds (DB_*_TIMEOUT_MS); without them (migrations,
+ * tests, the bench) the old generous waits apply: a migration may wait minutes
+ * for its advisory lock, and must.
+ */
+export interface PoolSettings {
+  min: number;
+  max: number;
+  /** MySQL: TCP connect plus handshake (mysql2 connectTimeout; its default is 10 s). */
+  connectTimeoutMs?: number;
+  /** How long a query may wait for a pooled connection (knex acquireConnectionTimeout). */
+  acquireTimeoutMs?: number;
+  /**
+   * MySQL: the longest any one statement may take before its connection is
+   * destroyed and the request answers 503. SQLite: how long a writer waits for
+   * the file's lock (busy_timeout); a synchronous driver cannot be interrupted.
+   */
+  queryTimeoutMs?: number;
+}
+
 /** Tables and columns are snake_case; code sees camelCase. */
 const columnNames = knexSnakeCaseMappers();
 
 export function createDb(
   database: DatabaseConfig,
-  pool: Config["pool"] = { min: 0, max: 10 },
+  pool: PoolSettings = { min: 0, max: 10 },
   options: CreateDbOptions = {},
 ): Db {
   if (database.client === "sqlite") {
     if (database.filename !== ":memory:") {
       fs.mkdirSync(path.dirname(path.resolve(database.filename)), { recursive: true });
     }
-    return knexFactory({
+    const busyTimeoutMs = pool.queryTimeoutMs ?? 5000;
+    const sqlite = knexFactory({
       client: "better-sqlite3",
       connection: { filename: database.filename },
       useNullAsDefault: true,
+      // Requests queue for the one connection while a transaction holds it: bounded.
+      acquireConnectionTimeout: pool.acquireTimeoutMs ?? 60_000,
       ...columnNames,
       // better-sqlite3 is synchronous: one connection per process is the fastest and safest.
       pool: {
@@ -44,15 +69,21 @@ export function createDb(
           conn.pragma("journal_mode = WAL");
           conn.pragma("synchronous = NORMAL");
           conn.pragma("foreign_keys = ON");
-          conn.pragma("busy_timeout = 5000");
+          conn.pragma(`busy_timeout = ${busyTimeoutMs}`);
           done(null, conn);
         },
       },
     });
+    return boundDatabaseWaits(sqlite, {});
   }
 
+  // The handshake is part of connecting: a server that accepts TCP and then says
+  // nothing fails here after connectTimeoutMs instead of mysql2's 10 s.
+  const connectTimeout =
+    pool.connectTimeoutMs === undefined ? {} : { connectTimeout: pool.connectTimeoutMs };
   const staticConnection: Knex.MySql2ConnectionConfig = {
     ...MYSQL_SESSION_SETTINGS,
+    ...connectTimeout,
     host: database.host,
     port: database.port,
     user: database.user,
@@ -60,13 +91,163 @@ export function createDb(
     database: database.database,
     ssl: mysqlTls(database.sslCa),
   };
-  return knexFactory({
+  const fromProvider = options.mysqlConnection;
+  const mysql = knexFactory({
     client: "mysql2",
-    connection: options.mysqlConnection ?? staticConnection,
+    connection: fromProvider
+      ? async () => ({ ...connectTimeout, ...(await fromProvider()) })
+      : staticConnection,
     pool: { min: pool.min, max: pool.max },
-    acquireConnectionTimeout: 10_000,
+    acquireConnectionTimeout: pool.acquireTimeoutMs ?? 10_000,
     ...columnNames,
   });
+  return boundDatabaseWaits(mysql, { queryTimeoutMs: pool.queryTimeoutMs });
+}
+
+/**
+ * The database did not answer in time, or could not be reached: a 503 with
+ * Retry-After for the person (through server/route-modules.ts, like any domain
+ * error), never a page that hangs. The cause is kept for the logs.
+ */
+export class DatabaseUnavailableError extends DomainError {
+  readonly status = 503;
+  /** Seconds a client should wait before trying again. */
+  static readonly retryAfterSeconds = 5;
+
+  constructor(
+    /** What happened, for logs; people see the fixed message. */
+    readonly detail: string,
+    options?: { cause?: unknown },
+  ) {
+    super("We could not reach our shelves just now. Please try again in a few seconds.", options);
+    this.name = "DatabaseUnavailableError";
+  }
+
+  override headers() {
+    return { "Retry-After": String(DatabaseUnavailableError.retryAfterSeconds) };
+  }
+}
+
+export function isDatabaseUnavailable(error: unknown): error is DatabaseUnavailableError {
+  return error instanceof Error && error.name === "DatabaseUnavailableError";
+}
+
+/**
+ * Errors that mean "the database is not there right now", as opposed to "the
+ * statement is wrong": the network, a full server, a dead connection, SQLite's
+ * lock wait running out. Refused credentials stay what they are (a rotated
+ * password is handled by aws-secrets.server.ts; a wrong one is a bug to see).
+ */
+const UNREACHABLE_CODES = new Set([
+  "ETIMEDOUT",
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "EPIPE",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "EAI_AGAIN",
+  "PROTOCOL_CONNECTION_LOST",
+  "PROTOCOL_SEQUENCE_TIMEOUT",
+  "ER_CON_COUNT_ERROR",
+  "ER_SERVER_SHUTDOWN",
+  "SQLITE_BUSY",
+]);
+
+function asUnavailable(error: unknown, detail: string): DatabaseUnavailableError | undefined {
+  if (isDatabaseUnavailable(error)) return error;
+  if (!error || typeof error !== "object") return undefined;
+  const { name, code, fatal, message } = error as {
+    name?: string;
+    code?: string;
+    fatal?: boolean;
+    message?: string;
+  };
+  const unreachable =
+    name === "KnexTimeoutError" ||
+    (code !== undefined && UNREACHABLE_CODES.has(code)) ||
+    // mysql2's "Can't add new command when connection is in closed state": a dead connection.
+    (fatal === true && code === undefined);
+  return unreachable
+    ? new DatabaseUnavailableError(`${detail}: ${message ?? code ?? name}`, { cause: error })
+    : undefined;
+}
+
+interface KnexClientInternals {
+  query(connection: unknown, obj: unknown): Promise<unknown>;
+  acquireConnection(): Promise<unknown>;
+}
+
+interface MysqlConnectionInternals {
+  __knex__disposed?: unknown;
+  destroy(): void;
+}
+
+/**
+ * Bounds every statement and connection wait of one knex instance.
+ *
+ * knex has no setting for a statement timeout: `.timeout()` is opt-in per
+ * query, and the `query` event gets a copy of the query, too late to change
+ * it. mysql2's own per-query `timeout` fails the query but leaves the
+ * connection busy with it, so the pool would hand out a connection stuck
+ * behind a statement that may never end. Instead this gives the instance's
+ * client a subclass of its own dialect (only this instance: migrations and
+ * tests keep theirs) that overrides the two doors every statement goes
+ * through: `query`, which runs each statement, inside transactions too (knex
+ * builds a transaction's client from `client.constructor.prototype`), and
+ * `acquireConnection`. A statement still running after queryTimeoutMs has its
+ * connection destroyed: the statement fails at once, the pool never hands that
+ * connection out again and opens a fresh one. Errors that mean "unreachable"
+ * become DatabaseUnavailableError (503). tests/integration/db-timeouts.test.ts
+ * pins this against knex's internals.
+ */
+function boundDatabaseWaits(db: Db, { queryTimeoutMs }: { queryTimeoutMs?: number }): Db {
+  const client = db.client as KnexClientInternals;
+  const Dialect = client.constructor as new (...args: never[]) => KnexClientInternals;
+  if (typeof Dialect.prototype.query !== "function" || !Dialect.prototype.acquireConnection) {
+    throw new Error("knex's client no longer has query/acquireConnection: see boundDatabaseWaits");
+  }
+  class BoundedClient extends Dialect {
+    override async acquireConnection() {
+      try {
+        return await super.acquireConnection();
+      } catch (error) {
+        throw asUnavailable(error, "no database connection") ?? error;
+      }
+    }
+
+    override query(connection: unknown, obj: unknown) {
+      const running = super.query(connection, obj);
+      if (!queryTimeoutMs) {
+        return running.catch((error: unknown) => {
+          throw asUnavailable(error, "the database connection failed") ?? error;
+        });
+      }
+      return new Promise<unknown>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          const error = new DatabaseUnavailableError(
+            `the database did not answer a statement within ${queryTimeoutMs} ms`,
+          );
+          const dead = connection as MysqlConnectionInternals;
+          // knex logs this when the pool drops the connection: the detail, not the page's text.
+          dead.__knex__disposed = new Error(error.detail);
+          dead.destroy();
+          reject(error);
+        }, queryTimeoutMs);
+        running.then(
+          (result) => {
+            clearTimeout(timer);
+            resolve(result);
+          },
+          (error: unknown) => {
+            clearTimeout(timer);
+            reject(asUnavailable(error, "the database connection failed") ?? error);
+          },
+        );
+      });
+    }
+  }
+  Object.setPrototypeOf(client, BoundedClient.prototype);
+  return db;
 }
 
 /**

@@ -4,11 +4,12 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs/promises";
+import http from "node:http";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { createTestDatabase, enginesUnderTest } from "../helpers/databases";
+import { createTestDatabase, enginesUnderTest, serverKnex } from "../helpers/databases";
 import { repoRoot } from "../helpers/server";
 
 const engines = await enginesUnderTest();
@@ -77,6 +78,150 @@ async function waitUntilReady(started: Started, timeoutMs = 30_000): Promise<voi
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`server not ready in ${timeoutMs} ms:\n${started.output()}`);
+}
+
+/** /healthz answers: the process is up, whatever its database does. */
+async function waitUntilHealthy(started: Started, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (started.child.exitCode !== null)
+      throw new Error(`server exited early:\n${started.output()}`);
+    if (
+      await fetch(`${started.url}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`server not healthy in ${timeoutMs} ms:\n${started.output()}`);
+}
+
+function logLines(output: string): Array<Record<string, unknown>> {
+  return output
+    .split("\n")
+    .filter((line) => line.startsWith("{"))
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+/** A TCP server that accepts connections and never says a word, like a hung database host. */
+async function silentTcpServer() {
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on("error", () => undefined);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    connections: () => sockets.size,
+    async close() {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+type Attempt =
+  | { status: number; connection: string | undefined; at: number }
+  | { error: NodeJS.ErrnoException; reusedSocket: boolean; at: number };
+
+/**
+ * `count` browsers, each on one keep-alive connection, asking for search pages
+ * one after the other. Like browsers and the ALB, a client retries a request
+ * once on a new connection when the server had closed its idle keep-alive
+ * connection under it (the request was never started: Node reports ECONNRESET
+ * or EPIPE on a reused socket); a refused connection means the instance is
+ * gone (the load balancer would send the request elsewhere): the client stops.
+ * Anything else is a failure: another error, or an answer other than 200.
+ */
+function keepAliveClients(baseUrl: string, count: number) {
+  const words = ["austen", "dickens", "sea", "war", "love", "night", "river"];
+  let stopping = false;
+  let warmed = 0;
+  const attempts: Attempt[] = [];
+  let retries = 0;
+  let refused = 0;
+  const failures: string[] = [];
+
+  const get = (agent: http.Agent, path: string) =>
+    new Promise<Attempt>((resolve) => {
+      const request = http.get(`${baseUrl}${path}`, { agent, headers: { accept: "text/html" } });
+      const failed = (error: NodeJS.ErrnoException) =>
+        resolve({ error, reusedSocket: request.reusedSocket, at: Date.now() });
+      request.on("error", failed);
+      request.on("response", (response) => {
+        response.on("error", failed);
+        response.resume();
+        response.on("end", () =>
+          resolve({
+            status: response.statusCode ?? 0,
+            connection: response.headers.connection,
+            at: Date.now(),
+          }),
+        );
+      });
+    });
+
+  const client = async (index: number) => {
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      for (let n = 0; !stopping; n++) {
+        const path = `/books?q=${words[(index + n) % words.length]}`;
+        let attempt = await get(agent, path);
+        if (
+          "error" in attempt &&
+          attempt.reusedSocket &&
+          ["ECONNRESET", "EPIPE"].includes(attempt.error.code ?? "")
+        ) {
+          retries++;
+          attempt = await get(agent, path);
+        }
+        attempts.push(attempt);
+        if ("error" in attempt) {
+          if (attempt.error.code === "ECONNREFUSED") {
+            refused++;
+            return;
+          }
+          failures.push(`${path}: ${attempt.error.code ?? attempt.error.message}`);
+          return;
+        }
+        if (attempt.status !== 200) failures.push(`${path}: ${attempt.status}`);
+        if (n === 0) warmed++;
+      }
+    } finally {
+      agent.destroy();
+    }
+  };
+  const running = Promise.all(Array.from({ length: count }, (_, index) => client(index)));
+
+  return {
+    /** Resolves once every client has its connection and a first page, plus a moment. */
+    async warm() {
+      const deadline = Date.now() + 30_000;
+      while (warmed < count && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    },
+    async stop(signalledAt: number) {
+      stopping = true;
+      await running;
+      const after = attempts.filter(
+        (a): a is Extract<Attempt, { status: number }> => "status" in a && a.at > signalledAt,
+      );
+      return {
+        failures,
+        retries,
+        refused,
+        afterSignal: {
+          answered: after.length,
+          closing: after.filter((a) => a.connection === "close").length,
+        },
+      };
+    },
+  };
 }
 
 describe("the production server process", () => {
@@ -151,6 +296,131 @@ describe("the production server process", () => {
     expect(response).toMatch(/^HTTP\/1.1 200/);
     expect(response).toContain("</html>");
   });
+
+  it("drains 50 keep-alive clients on SIGTERM: none fails, and it exits long before the deadline", async () => {
+    const server = await startServer({
+      SHUTDOWN_TIMEOUT_MS: "10000",
+      // All 50 in flight at once: this test is about shutdown, not admission control.
+      ADMISSION_MAX_IN_FLIGHT: "64",
+    });
+    await waitUntilReady(server);
+    const load = keepAliveClients(server.url, 50);
+    await load.warm();
+    const signalledAt = Date.now();
+    server.child.kill("SIGTERM");
+    expect(await server.exited).toBe(0);
+    const exitMs = Date.now() - signalledAt;
+    const { failures, retries, afterSignal, refused } = await load.stop(signalledAt);
+
+    expect(failures).toEqual([]);
+    // Idle connections are closed at once and the rest after their answer: well before 10 s.
+    expect(exitMs).toBeLessThan(3000);
+    expect(server.output()).not.toContain("shutdown deadline reached");
+    // What the server itself saw: every request it had started, it answered.
+    const stopped = logLines(server.output()).find((line) => line.msg === "stopped");
+    expect(stopped).toMatchObject({ cut: 0 });
+    // Requests in flight at the signal were answered, and told the connection closes
+    // (those that left before the signal reached the server could not be).
+    expect(afterSignal.answered).toBeGreaterThan(0);
+    expect(afterSignal.closing).toBeGreaterThan(0);
+    // At most one retry per client (its idle connection closed under it), then
+    // the port is closed: the load balancer sends the rest to other instances.
+    expect(retries).toBeLessThanOrEqual(50);
+    expect(refused).toBe(50);
+  });
+
+  it("answers pages with a 503 page within the bounds when the database accepts TCP and never answers", async () => {
+    const silent = await silentTcpServer();
+    try {
+      const server = await startServer({
+        NODE_ENV: "production",
+        SESSION_SECRET: "x".repeat(40),
+        DATABASE_URL: `mysql://shop@127.0.0.1:${silent.port}/shop`,
+      });
+      await waitUntilHealthy(server);
+      for (const path of ["/books", "/books?q=austen", "/"]) {
+        const started = Date.now();
+        const page = await fetch(`${server.url}${path}`, { headers: { accept: "text/html" } });
+        const elapsed = Date.now() - started;
+        const html = await page.text();
+        expect(page.status, path).toBe(503);
+        // DB_CONNECT_TIMEOUT_MS and DB_ACQUIRE_TIMEOUT_MS default to 2 s (it was 10 s).
+        expect(elapsed, path).toBeLessThan(3500);
+        expect(page.headers.get("retry-after")).toBe("5");
+        expect(page.headers.get("cache-control")).toBe("no-store");
+        expect(page.headers.get("content-type")).toMatch(/^text\/html/);
+        expect(html).toContain("<title>Temporarily unavailable — Bookstore</title>");
+        expect(html).toContain("We could not reach our shelves just now.");
+        expect(html).not.toMatch(/<script/);
+      }
+      // Client-side navigation asks for data (single fetch): the same 503, which the
+      // error boundary shows with its own message.
+      const data = await fetch(`${server.url}/books.data`);
+      expect(data.status).toBe(503);
+      expect(data.headers.get("retry-after")).toBe("5");
+      expect(await data.text()).toContain("We could not reach our shelves just now.");
+      expect((await fetch(`${server.url}/readyz`)).status).toBe(503);
+      expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+      expect(silent.connections()).toBeGreaterThan(0);
+      server.child.kill("SIGTERM");
+      expect(await server.exited).toBe(0);
+    } finally {
+      await silent.close();
+    }
+  });
+
+  it.runIf(engines.includes("mysql"))(
+    "answers 503 after the bounded wait when every pooled connection is stuck, then recovers",
+    async () => {
+      const t = await createTestDatabase("mysql");
+      const locker = serverKnex();
+      try {
+        const server = await startServer({
+          DATABASE_URL: t.url,
+          DB_POOL_MAX: "1",
+          DB_ACQUIRE_TIMEOUT_MS: "1000",
+          DB_QUERY_TIMEOUT_MS: "4000",
+        });
+        await waitUntilReady(server);
+        expect((await fetch(`${server.url}/books`)).status).toBe(200);
+        // Another session write-locks the books table: the app's one connection
+        // sits in a statement that waits for the lock.
+        const name = new URL(t.url).pathname.slice(1);
+        const lock = await locker.client.acquireConnection();
+        await locker.raw(`LOCK TABLES \`${name}\`.books WRITE`).connection(lock);
+        try {
+          const timed = async (path: string) => {
+            const started = Date.now();
+            const answer = await fetch(`${server.url}${path}`, {
+              headers: { accept: "text/html" },
+            });
+            await answer.text();
+            return { status: answer.status, ms: Date.now() - started };
+          };
+          const stuck = timed("/books?q=stuck");
+          await new Promise((resolve) => setTimeout(resolve, 200));
+          // No connection to be had: answered after DB_ACQUIRE_TIMEOUT_MS, not when the lock goes.
+          const waiting = await timed("/books?q=waiting");
+          expect(waiting.status).toBe(503);
+          expect(waiting.ms).toBeLessThan(2500);
+          // The statement itself ends at DB_QUERY_TIMEOUT_MS.
+          const first = await stuck;
+          expect(first.status).toBe(503);
+          expect(first.ms).toBeLessThan(5500);
+        } finally {
+          await locker.raw("UNLOCK TABLES").connection(lock);
+          await locker.client.releaseConnection(lock);
+        }
+        // The stuck connection was thrown away; a new one serves the next page.
+        expect((await fetch(`${server.url}/books`)).status).toBe(200);
+        server.child.kill("SIGTERM");
+        expect(await server.exited).toBe(0);
+      } finally {
+        await locker.destroy();
+        await t.destroy();
+      }
+    },
+  );
 
   it("runs several workers with WEB_CONCURRENCY and stops them all on SIGTERM", async () => {
     const server = await startServer({
