@@ -5,11 +5,21 @@
  * render the whole page, then answer with one buffer: measurably faster
  * (bench/) and the same HTML. The CSP nonce from the Express server reaches
  * Remix's inline scripts through NonceProvider.
+ *
+ * Having the whole page in hand also gives it an ETag: the hash of its bytes
+ * with the nonce taken out, so a browser that already has the page is
+ * answered 304 (app/lib/http-cache.server.ts, docs/decisions/040-http-caching.md).
  */
 import { Writable } from "node:stream";
-import type { AppLoadContext, EntryContext, HandleErrorFunction } from "@remix-run/node";
+import type {
+  AppLoadContext,
+  EntryContext,
+  HandleDataRequestFunction,
+  HandleErrorFunction,
+} from "@remix-run/node";
 import { isRouteErrorResponse, RemixServer } from "@remix-run/react";
 import { renderToPipeableStream } from "react-dom/server";
+import { dataResponse, pageResponse } from "~/lib/http-cache.server";
 import { NonceProvider } from "~/lib/nonce";
 
 const ABORT_DELAY = 5_000;
@@ -25,6 +35,9 @@ export const handleError: HandleErrorFunction = (error, { request, context }) =>
   if (log) log.error({ err: error, url: request.url }, "request failed");
   else console.error(error);
 };
+
+/** Data requests (client-side navigation, fetchers) are never stored: see dataResponse. */
+export const handleDataRequest: HandleDataRequestFunction = (response) => dataResponse(response);
 
 export default function handleRequest(
   request: Request,
@@ -61,9 +74,12 @@ export default function handleRequest(
               final(done) {
                 responseHeaders.set("Content-Type", "text/html; charset=utf-8");
                 resolve(
-                  new Response(Buffer.concat(chunks), {
-                    headers: responseHeaders,
+                  pageResponse({
+                    request,
                     status: responseStatusCode,
+                    headers: responseHeaders,
+                    body: Buffer.concat(chunks),
+                    nonce,
                   }),
                 );
                 done();

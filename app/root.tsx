@@ -1,4 +1,4 @@
-import type { LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import {
   Links,
   Meta,
@@ -10,7 +10,7 @@ import {
 } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { SiteFooter, SiteHeader } from "~/components/layout";
-import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { errorPageTitle, GeneralErrorBoundary } from "~/components/error-boundary";
 import { useClientNavigation } from "~/components/client-navigation";
 import { getSession, getUser } from "~/lib/auth.server";
 import { useNonce } from "~/lib/nonce";
@@ -21,6 +21,14 @@ import styles from "~/styles/app.css";
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: styles },
   { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
+];
+
+/**
+ * Every route names its own page; the root's title is for what no route
+ * answers, such as an unknown address's 404, which would otherwise have none.
+ */
+export const meta: MetaFunction = ({ error }) => [
+  { title: error ? errorPageTitle(error) : "Bookstore" },
 ];
 
 /**

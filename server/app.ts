@@ -6,6 +6,7 @@
 import crypto from "node:crypto";
 import fsSync from "node:fs";
 import fs from "node:fs/promises";
+import http from "node:http";
 import path from "node:path";
 import { createRequestHandler } from "@remix-run/express";
 import type { AppLoadContext, ServerBuild } from "@remix-run/node";
@@ -16,11 +17,13 @@ import "../app/load-context";
 import type { Config } from "../app/lib/config.server";
 import { pingDb, type Db } from "../app/lib/db.server";
 import type { Logger } from "../app/lib/logger.server";
+import { httpCacheGuards } from "../app/lib/http-cache.server";
 import { createMailer, type Mailer } from "../app/lib/mailer.server";
 import { createSimulatedGateway, type PaymentGateway } from "../app/lib/payments.server";
 import { createRateLimits, type RateLimits } from "../app/lib/rate-limits.server";
 import { createSessionStore } from "../app/lib/session.server";
-import { rejectCrossSiteMutations } from "./origin-check";
+import { withUnavailablePage } from "./admission";
+import { answerMethods, checkRequestTarget, rejectCrossSiteMutations } from "./origin-check";
 import { resourceRoutePatterns, withDomainErrors } from "./route-modules";
 
 export interface AppDependencies {
@@ -71,14 +74,11 @@ export function createApp({
   const mailer =
     services.mailer ?? createMailer(config.mail, logger, { logLinks: config.env !== "production" });
   const rateLimits = services.rateLimits ?? createRateLimits(db);
-  // Addresses that are not pages: Remix resource routes, and what Express serves itself below.
-  const resourceRoutes = [
-    ...resourceRoutePatterns(build),
-    "/build/*",
-    "/uploads/*",
-    "/healthz",
-    "/readyz",
-  ];
+  // What Express serves itself below, to GET and HEAD only.
+  const expressPaths = ["/build/*", "/uploads/*", "/healthz", "/readyz"];
+  const rootFiles = publicRootNames(publicDir);
+  // Addresses that are not pages: Remix resource routes, and what Express serves itself.
+  const resourceRoutes = [...resourceRoutePatterns(build), ...expressPaths];
 
   const app = express();
   app.disable("x-powered-by");
@@ -114,8 +114,15 @@ export function createApp({
       // form posted without JavaScript, which the cross-site check must refuse.
       // same-origin still tells other sites nothing.
       referrerPolicy: { policy: "same-origin" },
+      // What frame-ancestors 'none' says, for browsers that only know this header.
+      xFrameOptions: { action: "deny" },
     }),
   );
+  app.use(checkRequestTarget());
+  // HTTP caching (app/lib/http-cache.server.ts, decision 040): a 304 keeps the
+  // CSP the browser stored with the page (its nonce is the page's), and POST
+  // answers and errors that chose no Cache-Control get no-store.
+  app.use(httpCacheGuards());
   app.use(compression());
 
   app.get("/healthz", (_req, res) => {
@@ -156,14 +163,32 @@ export function createApp({
       },
     }),
   );
-  app.use(publicRootFiles(publicDir));
+  app.use(publicRootFiles(publicDir, rootFiles));
 
   app.use(rejectCrossSiteMutations());
+  app.use(answerMethods(build, [...expressPaths, ...rootFiles]));
+  // A file missing there is a short 404, not the shop's page (an asset or an
+  // image asked for it), and not stored: a release's assets may appear later.
+  app.use(["/build", "/uploads"], (_req, res) => {
+    res.status(404).set("Cache-Control", "no-store").type("text/plain").send("Not found");
+  });
+  // A resource route that sends its own Content-Security-Policy (a cover's
+  // SVG) replaces the page policy helmet set; Remix would add a second one.
+  app.use((_req, res, next) => {
+    const append = res.append.bind(res);
+    res.append = (field, value) =>
+      field.toLowerCase() === "content-security-policy"
+        ? res.set(field, value)
+        : append(field, value);
+    next();
+  });
 
   app.all(
     "*",
     createRequestHandler({
-      build: withDomainErrors(build),
+      // A page whose data failed with a 503 (the database did not answer) is
+      // answered with the static 503 page, titled as such (server/admission.ts).
+      build: withUnavailablePage(withDomainErrors(build)),
       mode: config.env,
       getLoadContext: (req, res): AppLoadContext => ({
         db,
@@ -184,6 +209,20 @@ export function createApp({
 
   app.use((error: unknown, req: Request, res: Response, next: NextFunction) => {
     if (res.headersSent) return next(error);
+    // Whatever caching a static file had set up does not apply to its error.
+    for (const name of ["Cache-Control", "ETag", "Last-Modified", "Content-Range"])
+      res.removeHeader(name);
+    res.set("Cache-Control", "no-store");
+    // Express and the static files mark the client's mistakes with a 4xx status
+    // (a range past the end of a file: 416 and its Content-Range): say so.
+    const { status, headers } = (error ?? {}) as { status?: unknown; headers?: unknown };
+    if (typeof status === "number" && status >= 400 && status < 500) {
+      if (headers && typeof headers === "object") res.set(headers as Record<string, string>);
+      return res
+        .status(status)
+        .type("text/plain")
+        .send(status === 416 ? "That range is outside the file." : http.STATUS_CODES[status]);
+    }
     logger.error({ err: error, requestId: res.locals.requestId }, "unhandled error");
     res.status(500).type("text/plain").send("Something went wrong on our side. Please try again.");
   });
@@ -195,16 +234,18 @@ export function createApp({
  * favicon.svg, robots.txt and the like, cached for an hour. The list is read
  * once at start, so page requests do not each cost a file-system lookup.
  */
-function publicRootFiles(publicDir: string) {
-  const names = new Set(
-    fsSync
-      .readdirSync(publicDir, { withFileTypes: true })
-      .filter((entry) => entry.isFile())
-      .map((entry) => `/${entry.name}`),
-  );
+function publicRootFiles(publicDir: string, files: string[]) {
+  const names = new Set(files);
   const serve = express.static(publicDir, { maxAge: "1h", index: false });
   return (req: Request, res: Response, next: NextFunction) =>
     names.has(req.path) ? serve(req, res, next) : next();
+}
+
+function publicRootNames(publicDir: string): string[] {
+  return fsSync
+    .readdirSync(publicDir, { withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => `/${entry.name}`);
 }
 
 async function readinessChecks(db: Db, uploadsDir: string) {
