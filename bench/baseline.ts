@@ -4,7 +4,8 @@
  *
  *  - express: an Express 4 route sending them as a constant string, i.e. the
  *    framework's own cost (routing, res.send's encoding and Content-Length);
- *    no middleware, no ETag (the app sends none for pages either);
+ *    no middleware, no ETag (the app's page ETag is a hash of the rendered
+ *    page, part of the cost the page targets measure);
  *  - http: a bare node:http server writing a pre-encoded Buffer, i.e. the
  *    platform's cost (parsing, writing to the socket).
  *

@@ -23,6 +23,12 @@ export interface LoadJob {
   connections: number;
   durationSeconds: number;
   warmupSeconds: number;
+  /**
+   * The status every answer should have, when it is not a 2xx: 304 for the
+   * revalidation target (If-None-Match in `headers`). Latency percentiles are
+   * of these answers.
+   */
+  expectStatus?: number;
 }
 
 export interface LoadResult {
@@ -39,6 +45,10 @@ export interface LoadResult {
   };
   bytesPerResponse: number;
   non2xx: number;
+  /** Responses by status code ("200", "503", …); timeouts and errors are not responses. */
+  statuses: Record<string, number>;
+  /** Latency of every response, refusals (503) included; latencyMs above is the 2xx only. */
+  latencyAllMs: { p50: number; p99: number; max: number };
   errors: number;
   timeouts: number;
   /** CPU time this process used per second of measurement (1.0 = its whole core). */
@@ -92,15 +102,21 @@ async function main() {
   // Tell bench/run.ts the measured part starts now and ends when we exit (for its CPU accounting).
   process.send?.("measuring");
   const latencies: number[] = [];
+  const allLatencies: number[] = [];
+  const statuses: Record<string, number> = {};
   const cpuBefore = process.cpuUsage();
   const started = performance.now();
   const result = await run(job, job.durationSeconds, (status, ms) => {
-    if (status >= 200 && status < 300) latencies.push(ms);
+    if (job.expectStatus ? status === job.expectStatus : status >= 200 && status < 300)
+      latencies.push(ms);
+    allLatencies.push(ms);
+    statuses[status] = (statuses[status] ?? 0) + 1;
   });
   const elapsed = (performance.now() - started) / 1000;
   process.send?.("measured");
   const cpu = process.cpuUsage(cpuBefore);
   const latency = percentiles(latencies);
+  const latencyAll = percentiles(allLatencies);
   const requests = result.requests.total;
 
   const output: LoadResult = {
@@ -122,6 +138,12 @@ async function main() {
     },
     bytesPerResponse: requests > 0 ? Math.round(result.throughput.total / requests) : 0,
     non2xx: result.non2xx,
+    statuses,
+    latencyAllMs: {
+      p50: round(latencyAll.p50, 3),
+      p99: round(latencyAll.p99, 3),
+      max: round(latencyAll.max, 3),
+    },
     errors: result.errors,
     timeouts: result.timeouts,
     loadGeneratorCpu: round((cpu.user + cpu.system) / 1e6 / elapsed, 3),

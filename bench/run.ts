@@ -9,6 +9,7 @@
  *   npx tsx bench/run.ts [--books 10000] [--db sqlite|mysql] [--duration 10]
  *                        [--rounds 3] [--connections 10] [--workers 1]
  *                        [--buyers 20] [--order-stock 50]
+ *   npx tsx bench/run.ts --overload [--connections 200] …   (admission control on and off)
  *
  * Isolation on a 2-core machine: the server and both baselines run pinned to
  * CPU 0 (`taskset -c 0`), the load generator (bench/load.ts, its own process)
@@ -95,6 +96,10 @@ interface Options {
   nice: number;
   buyers: number;
   orderStock: number;
+  /** Only the overload measurement: search with many connections, admission control on and off. */
+  overload: boolean;
+  /** Extra admission limits for --overload, as [in flight, queue] pairs. */
+  admission: Array<[number, number]>;
 }
 
 const HELP = `Usage: npx tsx bench/run.ts [options]   (npm run bench -- [options] builds first)
@@ -104,7 +109,7 @@ const HELP = `Usage: npx tsx bench/run.ts [options]   (npm run bench -- [options
   --duration S       seconds per measurement (default 10)
   --warmup S         seconds of warm-up before each measurement (default 2)
   --rounds R         interleaved rounds (default 3): each round runs every target once, in rotating order
-  --connections C    autocannon connections (default 10)
+  --connections C    autocannon connections (default 10; 200 with --overload)
   --workers W        server workers, WEB_CONCURRENCY (default 1)
   --search-runs N    timed runs per search query at the database layer (default 200)
   --log-level L      server LOG_LEVEL (default info, as in production: one JSON line per request)
@@ -116,6 +121,11 @@ const HELP = `Usage: npx tsx bench/run.ts [options]   (npm run bench -- [options
   --buyers N         concurrent buyers in the order-placement measurement, MySQL only (default 20;
                      0 skips it; at most ${MAX_BUYERS}: each signs in over HTTP, and sign-ins per address are limited)
   --order-stock S    copies of the book in the sell-out scenario (default 50; fewer than the buyers want)
+  --overload         instead of the usual run: the search page under --connections (200) against the
+                     server with admission control as configured by default and with it off
+                     (ADMISSION_MAX_IN_FLIGHT=0), --rounds interleaved rounds; p50/p99 of the pages
+                     served, the 503s, errors and timeouts (see bench/README.md, "Overload")
+  --admission L      with --overload, more limits to compare, IN/QUEUE pairs: "4/16,8/32"
 `;
 
 function parseOptions(argv: string[]): Options {
@@ -127,7 +137,7 @@ function parseOptions(argv: string[]): Options {
       duration: { type: "string", default: "10" },
       warmup: { type: "string", default: "2" },
       rounds: { type: "string", default: "3" },
-      connections: { type: "string", default: "10" },
+      connections: { type: "string" },
       workers: { type: "string", default: "1" },
       "search-runs": { type: "string", default: "200" },
       "log-level": { type: "string", default: "info" },
@@ -136,6 +146,8 @@ function parseOptions(argv: string[]): Options {
       nice: { type: "string", default: "-10" },
       buyers: { type: "string", default: "20" },
       "order-stock": { type: "string", default: "50" },
+      overload: { type: "boolean", default: false },
+      admission: { type: "string", default: "" },
       help: { type: "boolean", short: "h", default: false },
     },
     strict: true,
@@ -162,7 +174,12 @@ function parseOptions(argv: string[]): Options {
     duration: int("duration", values.duration, 1, 3600),
     warmup: int("warmup", values.warmup, 0, 600),
     rounds: int("rounds", values.rounds, 1, 100),
-    connections: int("connections", values.connections, 1, 10_000),
+    connections: int(
+      "connections",
+      values.connections ?? (values.overload ? "200" : "10"),
+      1,
+      10_000,
+    ),
     workers: int("workers", values.workers, 1, 256),
     searchRuns: int("search-runs", values["search-runs"], 1, 100_000),
     logLevel: values["log-level"],
@@ -171,6 +188,16 @@ function parseOptions(argv: string[]): Options {
     nice: int("nice", values.nice, -20, 0),
     buyers: int("buyers", values.buyers, 0, MAX_BUYERS),
     orderStock: int("order-stock", values["order-stock"], 1, 1_000_000),
+    overload: values.overload,
+    admission: values.admission
+      .split(",")
+      .filter(Boolean)
+      .map((pair) => {
+        const [inFlight, queue] = pair.split("/").map(Number);
+        if (!(inFlight >= 1 && queue >= 0))
+          throw new Error(`--admission: "${pair}" is not IN/QUEUE`);
+        return [inFlight, queue] as [number, number];
+      }),
   };
 }
 
@@ -345,12 +372,15 @@ async function createBenchDatabase(options: Options, tmpDir: string): Promise<Be
 
 interface Target {
   name: string;
-  kind: "page" | "baseline";
+  /** "revalidation": a page asked with If-None-Match, answered 304 (no ≥15 % target). */
+  kind: "page" | "baseline" | "revalidation";
   description: string;
   origin: string;
   paths: string[];
   /** Sent with every request (the signed-in target's session cookie). */
   headers?: Record<string, string>;
+  /** Every answer's status when not 200 (304 for the revalidation target). */
+  expectStatus?: number;
   /** The process serving it, for its CPU use. */
   server: Child;
 }
@@ -456,6 +486,7 @@ async function measure(
     connections: options.connections,
     durationSeconds: options.duration,
     warmupSeconds: options.warmup,
+    expectStatus: target.expectStatus,
   };
   const { result, ...cpu } = await runLoadProcess<LoadResult>(
     `load generator (${target.name})`,
@@ -646,6 +677,173 @@ function printOrders(reports: OrderScenarioReport[], app: Child) {
   }
 }
 
+// ───────────────────────────── overload ─────────────────────────────
+
+/**
+ * The search page under many connections at once (--connections, 200), against
+ * two copies of the production server on the same database: admission control
+ * as configured by default (server/admission.ts, ADMISSION_* unset) and with it
+ * off (ADMISSION_MAX_IN_FLIGHT=0). Each round measures both, in alternating
+ * order. Refusals (503 with Retry-After) are the point, not a failure: the
+ * figures are the latency of the pages served, how many were refused, and the
+ * errors and timeouts (autocannon gives up on a request after 10 s).
+ */
+async function measureOverload(context: {
+  options: Options;
+  pinning: boolean;
+  tmpDir: string;
+  databaseUrl: string;
+  queries: Awaited<ReturnType<typeof chooseSearchQueries>>;
+  seed: Awaited<ReturnType<typeof seedBenchCatalog>>;
+}) {
+  const { options, pinning, tmpDir, databaseUrl, queries } = context;
+  const startedAt = new Date();
+  if (pinning) pinProcess(process.pid, options.loadCpus);
+  const words = queries.filter((q) => !q.q.includes(" ") && !q.kind.includes("LIKE"));
+  const paths = words.map((q) => `/books?q=${encodeURIComponent(q.q)}`);
+  const variants: Array<{ name: string; env: Record<string, string>; description: string }> = [
+    { name: "admission-on", env: {}, description: "admission control, default limits" },
+    {
+      name: "admission-off",
+      env: { ADMISSION_MAX_IN_FLIGHT: "0" },
+      description: "ADMISSION_MAX_IN_FLIGHT=0",
+    },
+    // --admission 4/16,8/32: other limits (in flight / queue) to compare with the defaults.
+    ...options.admission.map(([inFlight, queue]) => ({
+      name: `admission-${inFlight}-${queue}`,
+      env: { ADMISSION_MAX_IN_FLIGHT: String(inFlight), ADMISSION_MAX_QUEUE: String(queue) },
+      description: `ADMISSION_MAX_IN_FLIGHT=${inFlight}, ADMISSION_MAX_QUEUE=${queue}`,
+    })),
+  ];
+  const targets: Target[] = [];
+  for (const variant of variants) {
+    const port = await freePort();
+    const uploadsDir = path.join(tmpDir, `uploads-${variant.name}`);
+    fs.mkdirSync(uploadsDir);
+    const server = spawnChild(
+      `app server (${variant.name})`,
+      process.execPath,
+      ["build/server/index.js"],
+      {
+        cpus: pinning ? options.serverCpus : null,
+        nice: options.nice,
+        env: childEnv({
+          NODE_ENV: "production",
+          HOST: "127.0.0.1",
+          PORT: String(port),
+          DATABASE_URL: databaseUrl,
+          UPLOADS_DIR: uploadsDir,
+          SESSION_SECRET: crypto.randomBytes(32).toString("hex"),
+          MAIL_OUTBOX_DIR: path.join(tmpDir, "outbox"),
+          WEB_CONCURRENCY: String(options.workers),
+          LOG_LEVEL: options.logLevel,
+          ...variant.env,
+        }),
+        logFile: path.join(tmpDir, `app-${variant.name}.log`),
+      },
+    );
+    const origin = `http://127.0.0.1:${port}`;
+    await waitForHttp(`${origin}/healthz`, server, 60_000);
+    for (const p of paths) {
+      const answer = await httpGet(`${origin}${p}`);
+      if (answer.status !== 200)
+        throw new Error(`GET ${p} (${variant.name}) answered ${answer.status}`);
+    }
+    targets.push({
+      name: variant.name,
+      kind: "page",
+      description: `/books?q=<${words.map((q) => q.q).join("|")}>, ${variant.description}`,
+      origin,
+      paths,
+      server,
+    });
+  }
+
+  log(
+    `\nOverload: the search page with ${options.connections} connections, ` +
+      `${options.rounds} round(s) × (${options.warmup}s warm-up + ${options.duration}s) per server.`,
+  );
+  const measurements: Measurement[] = [];
+  for (let r = 0; r < options.rounds; r++) {
+    const order = r % 2 === 0 ? targets : [...targets].reverse();
+    for (const [position, target] of order.entries()) {
+      const m = await measure(target, options, pinning, tmpDir, r + 1, position + 1);
+      measurements.push(m);
+      log(
+        `  round ${r + 1}/${options.rounds}  ${pad(target.name, 14)} ${overloadLine(m)}` +
+          `  server CPU ${m.serverCpu === null ? "?" : pct(m.serverCpu)}  load-gen CPU ${pct(m.loadGeneratorCpu)}`,
+      );
+    }
+  }
+
+  const summary = targets.map((target) => {
+    const own = measurements.filter((m) => m.target === target.name);
+    const med = (pick: (m: Measurement) => number) => round(median(own.map(pick)), 3);
+    return {
+      target: target.name,
+      description: target.description,
+      answersPerSec: med((m) => m.reqPerSec),
+      servedPerSec: med((m) => (m.statuses["200"] ?? 0) / m.durationSeconds || 0),
+      servedP50Ms: med((m) => m.latencyMs.p50),
+      servedP99Ms: med((m) => m.latencyMs.p99),
+      servedMaxMs: med((m) => m.latencyMs.max),
+      allP99Ms: med((m) => m.latencyAllMs.p99),
+      refused503PerRound: med((m) => m.statuses["503"] ?? 0),
+      otherNon2xxPerRound: med((m) => m.non2xx - (m.statuses["503"] ?? 0)),
+      errorsPerRound: med((m) => m.errors - m.timeouts),
+      timeoutsPerRound: med((m) => m.timeouts),
+    };
+  });
+  log(`\nResults: median of ${options.rounds} round(s); "served" = 200 answers.\n`);
+  const header =
+    `${pad("server", 15)}${lpad("answers/s", 11)}${lpad("served/s", 10)}${lpad("p50 ms", 9)}${lpad("p99 ms", 9)}` +
+    `${lpad("max ms", 9)}${lpad("p99 all", 9)}${lpad("503s", 8)}${lpad("other", 7)}${lpad("errors", 8)}${lpad("timeouts", 10)}`;
+  log(header);
+  log("-".repeat(header.length));
+  for (const row of summary) {
+    log(
+      `${pad(row.target, 15)}${lpad(fmt(row.answersPerSec), 11)}${lpad(fmt(row.servedPerSec), 10)}` +
+        `${lpad(fmt(row.servedP50Ms, 1), 9)}${lpad(fmt(row.servedP99Ms, 1), 9)}${lpad(fmt(row.servedMaxMs, 0), 9)}` +
+        `${lpad(fmt(row.allP99Ms, 1), 9)}${lpad(String(row.refused503PerRound), 8)}${lpad(String(row.otherNon2xxPerRound), 7)}` +
+        `${lpad(String(row.errorsPerRound), 8)}${lpad(String(row.timeoutsPerRound), 10)}`,
+    );
+  }
+  for (const target of targets) log(`  ${pad(target.name, 14)} ${target.description}`);
+
+  const resultsDir = path.join(benchDir, "results");
+  fs.mkdirSync(resultsDir, { recursive: true });
+  const file = path.join(
+    resultsDir,
+    `${startedAt.toISOString().replace(/[:.]/g, "-")}-overload-${options.db}-${options.books}-c${options.connections}.json`,
+  );
+  fs.writeFileSync(
+    file,
+    `${JSON.stringify(
+      {
+        startedAt: startedAt.toISOString(),
+        finishedAt: new Date().toISOString(),
+        machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, node: process.version },
+        params: { ...options, pinned: pinning },
+        catalog: { totalBooks: context.seed.totalBooks },
+        summary,
+        rounds: measurements,
+      },
+      null,
+      2,
+    )}\n`,
+  );
+  log(`\nWrote ${path.relative(repoRoot, file)}`);
+}
+
+function overloadLine(m: Measurement): string {
+  const refused = m.statuses["503"] ?? 0;
+  return (
+    `${lpad(fmt(m.reqPerSec), 8)} answers/s  served p50 ${lpad(fmt(m.latencyMs.p50, 1), 7)} ms  ` +
+    `p99 ${lpad(fmt(m.latencyMs.p99, 1), 7)} ms  503s ${lpad(String(refused), 6)}  ` +
+    `other non-2xx ${m.non2xx - refused}  errors ${m.errors - m.timeouts}  timeouts ${m.timeouts}`
+  );
+}
+
 // ───────────────────────────── main ─────────────────────────────
 
 async function main() {
@@ -712,6 +910,12 @@ async function main() {
 
   // 2. Search at the database layer, with nothing else running.
   const queries = await chooseSearchQueries(database.db, seed);
+  if (options.overload) {
+    await database.db.destroy();
+    benchDb = undefined;
+    await measureOverload({ options, pinning, tmpDir, databaseUrl: database.url, queries, seed });
+    return;
+  }
   log(
     `\nTiming search at the database layer: listBooks(db, { q }) (count + page of 24), ` +
       `${options.searchRuns} runs per query after 20 warm-up runs …`,
@@ -842,6 +1046,8 @@ async function main() {
   }
 
   const searchWords = queries.filter((q) => !q.q.includes(" ") && !q.kind.includes("LIKE"));
+  const booksEtag = booksPage.headers.etag;
+  if (!booksEtag) throw new Error("GET /books answered without an ETag");
   const targets: Target[] = [
     { name: "home", kind: "page", description: "/", origin: appOrigin, paths: ["/"], server: app },
     {
@@ -850,6 +1056,18 @@ async function main() {
       description: "/books",
       origin: appOrigin,
       paths: ["/books"],
+      server: app,
+    },
+    {
+      // What a browser that has /books sends to revalidate it (pages are no-cache):
+      // the server still renders the page to hash it, then answers 304 without it.
+      name: "books-304",
+      kind: "revalidation",
+      description: `/books with If-None-Match: ${booksEtag} (answered 304)`,
+      origin: appOrigin,
+      paths: ["/books"],
+      headers: { "if-none-match": booksEtag },
+      expectStatus: 304,
       server: app,
     },
     {
@@ -895,12 +1113,12 @@ async function main() {
     },
   ];
 
-  // Every page answers 200 before we measure anything.
+  // Every page answers 200 (the revalidation 304) before we measure anything.
   const pageBytes: Record<string, number> = {};
   for (const target of targets) {
     for (const p of target.paths) {
       const response = await httpGet(`${target.origin}${p}`, target.headers);
-      if (response.status !== 200)
+      if (response.status !== (target.expectStatus ?? 200))
         throw new Error(`GET ${p} (${target.name}) answered ${response.status}`);
       pageBytes[target.name] = Math.max(pageBytes[target.name] ?? 0, response.body.length);
     }
@@ -938,7 +1156,13 @@ async function main() {
     for (const [position, target] of order.entries()) {
       const m = await measure(target, options, pinning, tmpDir, r + 1, position + 1);
       measurements.push(m);
-      const problems = m.non2xx + m.errors + m.timeouts;
+      // A 304 is what the revalidation target must get; any other answer is the problem there.
+      const unexpected = target.expectStatus
+        ? Object.entries(m.statuses)
+            .filter(([status]) => status !== String(target.expectStatus))
+            .reduce((sum, [, n]) => sum + n, 0)
+        : m.non2xx;
+      const problems = unexpected + m.errors + m.timeouts;
       log(
         `  round ${r + 1}/${options.rounds}  ${pad(target.name, 17)} ${lpad(fmt(m.reqPerSec), 9)} req/s  ` +
           `p50 ${lpad(fmt(m.latencyMs.p50, 2), 7)} ms  p99 ${lpad(fmt(m.latencyMs.p99, 2), 7)} ms  ` +
@@ -948,7 +1172,9 @@ async function main() {
           Object.entries(m.cpu)
             .map(([cpu, share]) => `${cpu}: irq ${pct(share.irq)} steal ${pct(share.steal)}`)
             .join(", ") +
-          (problems ? `  !! ${m.non2xx} non-2xx, ${m.errors} errors, ${m.timeouts} timeouts` : ""),
+          (problems
+            ? `  !! ${unexpected} ${target.expectStatus ? `not ${target.expectStatus}` : "non-2xx"}, ${m.errors} errors, ${m.timeouts} timeouts`
+            : ""),
       );
       if (problems)
         throw new Error(
@@ -976,6 +1202,8 @@ async function main() {
         : null,
       loadGeneratorCpu: round2(median(own.map((m) => m.loadGeneratorCpu))),
       responseBytes: pageBytes[target.name],
+      /** Bytes received per answer, status line and headers included (autocannon's throughput). */
+      wireBytesPerResponse: round(median(own.map((m) => m.bytesPerResponse)), 0),
       reqPerSecSpread: [
         Math.min(...own.map((m) => m.reqPerSec)),
         Math.max(...own.map((m) => m.reqPerSec)),
@@ -1025,6 +1253,7 @@ async function main() {
     );
   }
   for (const target of targets) log(`  ${pad(target.name, 17)} ${target.description}`);
+  const revalidation = compareRevalidation(rows, "books", "books-304");
   const others = measurements.map((m) => m.otherOnServerCpu).filter((n): n is number => n !== null);
   if (others.length && median(others) > 0.05) {
     log(
@@ -1123,6 +1352,7 @@ async function main() {
           queries: searchTimings,
         },
         summary: rows,
+        revalidation,
         perRoundRatios,
         rounds: measurements,
       },
@@ -1132,6 +1362,71 @@ async function main() {
   );
   log(`\nWrote ${path.relative(repoRoot, file)}`);
   if (failures.length) throw new BenchFailure(failures);
+}
+
+/**
+ * What a 304 saves against the full page: the same address and the same
+ * rendering on the server (the ETag is a hash of the rendered page), minus
+ * the body on the wire. Printed, and returned for the results file.
+ */
+function compareRevalidation(
+  rows: Array<{
+    target: string;
+    reqPerSec: number;
+    latencyP50Ms: number;
+    reqPerServerCpuSecond: number | null;
+    responseBytes: number;
+    wireBytesPerResponse: number;
+  }>,
+  fullName: string,
+  revalidatedName: string,
+) {
+  const full = rows.find((row) => row.target === fullName);
+  const revalidated = rows.find((row) => row.target === revalidatedName);
+  if (!full || !revalidated) return null;
+  const ratio = (a: number | null, b: number | null) => (a && b ? round(a / b, 3) : null);
+  const result = {
+    full: { target: full.target, ...pick(full) },
+    revalidated: { target: revalidated.target, ...pick(revalidated) },
+    reqPerSecRatio: ratio(revalidated.reqPerSec, full.reqPerSec),
+    reqPerServerCpuSecondRatio: ratio(
+      revalidated.reqPerServerCpuSecond,
+      full.reqPerServerCpuSecond,
+    ),
+    wireBytesRatio: ratio(revalidated.wireBytesPerResponse, full.wireBytesPerResponse),
+  };
+  log(`\nRevalidating /books (If-None-Match, answered 304) against the full 200 (medians):`);
+  const header =
+    `${pad("", 12)}${lpad("req/s", 10)}${lpad("p50 ms", 9)}${lpad("req/CPU-s", 11)}` +
+    `${lpad("body bytes", 12)}${lpad("bytes on the wire", 19)}`;
+  log(header);
+  for (const [label, row] of [
+    ["200 (books)", full],
+    ["304", revalidated],
+  ] as const) {
+    log(
+      `${pad(label, 12)}${lpad(fmt(row.reqPerSec), 10)}${lpad(fmt(row.latencyP50Ms, 2), 9)}` +
+        `${lpad(row.reqPerServerCpuSecond === null ? "?" : fmt(row.reqPerServerCpuSecond, 0), 11)}` +
+        `${lpad(String(row.responseBytes), 12)}${lpad(String(row.wireBytesPerResponse), 19)}`,
+    );
+  }
+  log(
+    `304 / 200: ${result.reqPerSecRatio ?? "?"} × the req/s, ${result.reqPerServerCpuSecondRatio ?? "?"} × ` +
+      `the req per CPU-second, ${result.wireBytesRatio ?? "?"} × the bytes (the server renders the page either way).`,
+  );
+  return result;
+}
+
+function pick(row: {
+  reqPerSec: number;
+  latencyP50Ms: number;
+  reqPerServerCpuSecond: number | null;
+  responseBytes: number;
+  wireBytesPerResponse: number;
+}) {
+  const { reqPerSec, latencyP50Ms, reqPerServerCpuSecond, responseBytes, wireBytesPerResponse } =
+    row;
+  return { reqPerSec, latencyP50Ms, reqPerServerCpuSecond, responseBytes, wireBytesPerResponse };
 }
 
 function printSearchTable(timings: SearchTiming[], books: number, requestedRuns: number) {
