@@ -108,8 +108,8 @@ const schema = z.object({
   SHUTDOWN_TIMEOUT_MS: int(0, 600_000).default("10000"),
   // Admission control, per worker (server/admission.ts): requests in flight, then
   // a short queue, then an immediate 503. ADMISSION_MAX_IN_FLIGHT=0 turns it off.
-  ADMISSION_MAX_IN_FLIGHT: int(0, 10_000).default("16"),
-  ADMISSION_MAX_QUEUE: int(0, 100_000).default("128"),
+  ADMISSION_MAX_IN_FLIGHT: int(0, 10_000).default("8"),
+  ADMISSION_MAX_QUEUE: int(0, 100_000).default("32"),
   ADMISSION_QUEUE_TIMEOUT_MS: int(1, 60_000).default("1000"),
 });
 
