@@ -19,6 +19,7 @@ import type {
 } from "@remix-run/node";
 import { isRouteErrorResponse, RemixServer } from "@remix-run/react";
 import { renderToPipeableStream } from "react-dom/server";
+import { withoutUnfilledBytes } from "~/lib/html-chunks.server";
 import { dataResponse, pageResponse } from "~/lib/http-cache.server";
 import { NonceProvider } from "~/lib/nonce";
 
@@ -68,7 +69,7 @@ export default function handleRequest(
           stream.pipe(
             new Writable({
               write(chunk: Buffer, _encoding, done) {
-                chunks.push(chunk);
+                chunks.push(withoutUnfilledBytes(chunk));
                 done();
               },
               final(done) {
