@@ -14,6 +14,7 @@ import { migrateLatest } from "../db/migrate";
 import { demoBooks } from "../db/seeds/catalog-data";
 import { isbn13, seedDemoData } from "../db/seeds/demo";
 import { mulberry32 } from "./stats";
+import { sortKey } from "../app/lib/sort-key";
 
 const SEED = 0x0b00c5;
 const BATCH_ROWS = 500;
@@ -39,6 +40,7 @@ export function syntheticIsbn(n: number): string {
 export interface BookRow {
   isbn: string;
   title: string;
+  titleSort: string;
   author: string;
   description: string;
   genre: string;
@@ -145,9 +147,11 @@ class Generator {
 
   book(n: number, createdAt: Date, now: Date): BookRow {
     const model = this.pick(demoBooks);
+    const title = this.title();
     return {
       isbn: syntheticIsbn(n),
-      title: this.title(),
+      title,
+      titleSort: sortKey(title),
       author: this.author(),
       description: this.description(),
       genre: model.genre,

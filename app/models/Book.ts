@@ -1,4 +1,5 @@
 import type { JSONSchema } from "objection";
+import { sortKey } from "~/lib/sort-key";
 import { BaseModel, schema } from "./BaseModel";
 
 export class Book extends BaseModel {
@@ -7,6 +8,8 @@ export class Book extends BaseModel {
   id!: number;
   isbn!: string;
   title!: string;
+  /** Written from the title on every insert and title change (app/lib/sort-key.ts). */
+  titleSort!: string;
   author!: string;
   description!: string;
   genre!: string;
@@ -23,6 +26,7 @@ export class Book extends BaseModel {
       id: schema.id,
       isbn: { type: "string", pattern: "^(97[89])?\\d{9}[\\dX]$" },
       title: { type: "string", minLength: 1, maxLength: 255 },
+      titleSort: { type: "string", maxLength: 255 },
       author: { type: "string", minLength: 1, maxLength: 255 },
       description: { type: "string", maxLength: 5000 },
       genre: { type: "string", minLength: 1, maxLength: 64 },
@@ -33,4 +37,14 @@ export class Book extends BaseModel {
       archivedAt: schema.optionalTimestamp,
     },
   };
+
+  override $beforeInsert(): void {
+    super.$beforeInsert();
+    this.titleSort = sortKey(this.title);
+  }
+
+  override $beforeUpdate(): void {
+    super.$beforeUpdate();
+    if (this.title !== undefined) this.titleSort = sortKey(this.title);
+  }
 }

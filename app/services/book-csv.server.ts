@@ -60,6 +60,7 @@ import { centsToDecimal } from "~/lib/money";
 import { wholeNumberField } from "~/lib/validation";
 import type { Actor } from "./audit.server";
 import { forgetCatalogCaches } from "./catalog.server";
+import { sortKey } from "~/lib/sort-key";
 
 /** The file's columns, in the order the export writes them. */
 export const CSV_COLUMNS = [
@@ -440,6 +441,7 @@ async function writePlan(trx: Db, actor: Actor, rows: PlannedRow[]): Promise<voi
       await trx("books").insert(
         batch.map(({ values }) => ({
           ...values,
+          titleSort: sortKey(values.title),
           coverPath: null,
           archivedAt: null,
           createdAt: now,
@@ -545,6 +547,17 @@ async function updateBatch(trx: Db, batch: PlannedRow[], now: string): Promise<v
     }
     bindings.push(field);
     set[field] = trx.raw(`CASE ?? ${sql.join(" ")} ELSE ?? END`, bindings);
+  }
+  // A new title is a new sort key (app/lib/sort-key.ts), written with it.
+  const retitled = batch.flatMap((row) => {
+    const change = row.changes.find((c) => c.column === "title");
+    return change ? [[row.bookId!, sortKey(String(change.after))] as const] : [];
+  });
+  if (retitled.length > 0) {
+    set.titleSort = trx.raw(
+      `CASE ?? ${retitled.map(() => "WHEN ? THEN ?").join(" ")} ELSE ?? END`,
+      ["id", ...retitled.flat(), "titleSort"],
+    );
   }
   await trx("books")
     .whereIn(

@@ -17,6 +17,7 @@
 import type { Knex } from "knex";
 import { PAGE_SIZE, type Sort } from "~/lib/catalog-options";
 import { dialectOf, type Db } from "~/lib/db.server";
+import { sortKey } from "~/lib/sort-key";
 import { applySearch, planSearch } from "~/lib/search.server";
 import { cached, forget } from "~/lib/ttl-cache.server";
 
@@ -130,10 +131,11 @@ function orderBy(
   switch (sort) {
     case "relevance":
       byRelevance?.(rows);
-      rows.orderBy("books.title");
+      rows.orderBy("books.titleSort");
       break;
     case "title":
-      rows.orderBy("books.title");
+      // The title's sort key, not the title: the same order on both engines.
+      rows.orderBy("books.titleSort");
       break;
     case "price-asc":
       rows.orderBy("books.priceCents", "asc");
@@ -186,7 +188,7 @@ interface GenreGroup {
  * collations, so whatever MySQL would match is among a group's spellings.
  */
 export function genreKey(genre: string): string {
-  return genre.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase().replace(/\s+/g, " ").trim();
+  return sortKey(genre);
 }
 
 async function findGenre(db: Db, genre: string): Promise<GenreGroup | undefined> {

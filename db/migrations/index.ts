@@ -10,6 +10,7 @@ import * as bookSearch from "./20261128000200_book_search";
 import * as shoppers from "./20261203000100_shoppers";
 import * as admin from "./20261203000200_admin";
 import * as searchUnderscores from "./20261203000300_search_underscores";
+import * as titleSort from "./20261203000400_title_sort";
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -22,6 +23,7 @@ const migrations: ReadonlyArray<readonly [name: string, migration: Migration]> =
   ["20261203000100_shoppers", shoppers],
   ["20261203000200_admin", admin],
   ["20261203000300_search_underscores", searchUnderscores],
+  ["20261203000400_title_sort", titleSort],
 ];
 
 export const migrationSource: Knex.MigrationSource<string> = {

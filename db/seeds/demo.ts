@@ -8,6 +8,7 @@ import { sqlTimestamp, type Db } from "../../app/lib/db.server";
 import { Book } from "../../app/models/Book";
 import { DeliveryProvider } from "../../app/models/DeliveryProvider";
 import { demoBooks } from "./catalog-data";
+import { sortKey } from "../../app/lib/sort-key";
 
 export const deliveryProviders = [
   { name: "DHL", coverageArea: "International: 220 countries and territories", costCents: 2490 },
@@ -50,6 +51,7 @@ export async function seedDemoData(db: Db, now: Date = new Date()): Promise<Seed
       .map((book, index) => ({
         isbn: demoIsbn(index + 1),
         title: book.title,
+        titleSort: sortKey(book.title),
         author: book.author,
         description: book.description,
         genre: book.genre,

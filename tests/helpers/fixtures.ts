@@ -1,5 +1,6 @@
 import type { Db } from "../../app/lib/db.server";
 import { isbn13 } from "../../db/seeds/demo";
+import { sortKey } from "../../app/lib/sort-key";
 
 let counter = 0;
 
@@ -21,9 +22,12 @@ export async function insertBook(
   counter += 1;
   // A valid ISBN-13 (check digit and all) in a range the demo seed never uses.
   const isbn = isbn13("9780", (process.pid % 1000) * 100_000 + counter);
+  const title = overrides.title ?? "Untitled Fixture";
   const [id] = await db("books").insert({
     isbn,
-    title: "Untitled Fixture",
+    title,
+    // As the app writes it (app/models/Book.ts); fixtures insert without the model.
+    titleSort: sortKey(title),
     author: "Anonymous Fixture",
     description: "A book made for a test.",
     genre: "Fiction",

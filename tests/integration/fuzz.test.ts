@@ -35,13 +35,19 @@ import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sqlTimestamp, dialectOf } from "../../app/lib/db.server";
 import { ADJUSTMENT_REASONS } from "../../app/lib/inventory-options";
+import { sortKey } from "../../app/lib/sort-key";
 import { OFFER_CONDITIONS } from "../../app/lib/offer-options";
 import { createRateLimits, DEFAULT_LIMITS, type LimitName } from "../../app/lib/rate-limits.server";
 import { deliveryProviders, isbn13 } from "../../db/seeds/demo";
 import { createTestDatabase, enginesUnderTest, type TestDatabase } from "../helpers/databases";
 import { checkoutFields, createUser, insertBook, type TestUser } from "../helpers/fixtures";
 import { inputValue, locationOf, TestClient, type MultipartPart } from "../helpers/http-client";
-import { startTestServer, TEST_SESSION_SECRET, type TestServer } from "../helpers/server";
+import {
+  loadServerBuild,
+  startTestServer,
+  TEST_SESSION_SECRET,
+  type TestServer,
+} from "../helpers/server";
 
 const engines = await enginesUnderTest();
 
@@ -1051,6 +1057,27 @@ async function fuzz<T>(
   }
 }
 
+describe("the fuzzed forms", () => {
+  it("cover every route of the build that has an action", async () => {
+    const { routes } = await loadServerBuild();
+    const pathOf = (id: string): string => {
+      const route = routes[id];
+      const parent = route.parentId ? pathOf(route.parentId) : "";
+      return route.path ? `${parent.replace(/\/$/, "")}/${route.path}` : parent;
+    };
+    const sent = FORMS.map((spec) => spec.path("1"));
+    const missing = Object.values(routes)
+      .filter((route) => route.module.action)
+      .filter((route) => {
+        const pattern = (pathOf(route.id) || "/").replace(/:[^/]+/g, "[^/?]+");
+        const address = new RegExp(`^${pattern}${route.index ? "\\?index" : ""}(?:$|[?&])`);
+        return !sent.some((path) => address.test(path));
+      })
+      .map((route) => route.id);
+    expect(missing).toEqual([]);
+  });
+});
+
 describe.each(engines)(`fuzzing every form and page on %s (seed ${SEED})`, (engine) => {
   const plan = PLAN[engine];
   const forms = FORMS.length;
@@ -1175,6 +1202,17 @@ describe.each(engines)(`fuzzing every form and page on %s (seed ${SEED})`, (engi
       );
     },
   );
+
+  it("kept every book's title sort key in step with its title, whatever the forms wrote", async () => {
+    // Admin create/edit, the CSV import and accepted offers all wrote titles above.
+    const books = (await t.db("books").select("id", "title", "titleSort")) as Array<{
+      id: number;
+      title: string;
+      titleSort: string;
+    }>;
+    const wrong = books.filter((book) => book.titleSort !== sortKey(book.title));
+    expect(wrong).toEqual([]);
+  });
 
   it.each(["guest", "member", "admin"] as const)(
     "pages for a %s: junk in query strings and path segments, no 5xx and no write",
