@@ -91,6 +91,19 @@ export interface WafConfig {
   readonly signInPostsPer5MinutesPerIp: number;
 }
 
+/**
+ * Outgoing mail (password resets, order confirmations) through Amazon SES's SMTP
+ * interface (docs/decisions/045-production-mail.md). Needs domainName: links in
+ * e-mails point at https://<domainName> (PUBLIC_URL).
+ */
+export interface MailConfig {
+  /**
+   * The sender (MAIL_FROM): "Name <address>" or a bare address, on a domain
+   * verified in SES. Letters, digits, spaces and . & _ - in the name only.
+   */
+  readonly from: string;
+}
+
 export interface StateBackendConfig {
   /** Existing S3 bucket that holds Terraform state (versioned, encrypted). */
   readonly bucket: string;
@@ -133,6 +146,12 @@ export interface EnvironmentConfig {
   /** S3 state backend with a lock file; local state when absent. */
   readonly stateBackend?: StateBackendConfig;
   readonly waf: WafConfig;
+  /**
+   * Mail over SES SMTP: a Secrets Manager secret for the SMTP URL (its value put by
+   * operations), the instances' right to read it, SMTPS egress and MAIL_FROM and
+   * PUBLIC_URL in user data. Without it every message goes to the instance's outbox folder.
+   */
+  readonly mail?: MailConfig;
 }
 
 /** Thrown when a configuration is invalid; `problems` lists every finding. */
@@ -162,6 +181,12 @@ const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,6
 const ZONE_ID = /^Z[A-Z0-9]{1,31}$/;
 const ACM_ARN = /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+/**
+ * MAIL_FROM: a bare address or "Name <address>". Nothing a systemd environment
+ * file or Fn.base64encode could misread (no quotes, backslashes, $ or line breaks).
+ */
+const MAIL_FROM =
+  /^(?:[A-Za-z0-9][A-Za-z0-9 .&_-]* <[A-Za-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,63}>|[A-Za-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,63})$/;
 const ENV_NAME = /^[a-z][a-z0-9-]{1,20}$/;
 const MYSQL_IDENTIFIER = /^[A-Za-z][A-Za-z0-9_]{0,15}$/;
 /** MySQL 8 user names: up to 32 characters (the RDS master user: up to 16). */
@@ -486,6 +511,22 @@ export function validateConfig(config: EnvironmentConfig): EnvironmentConfig {
     problem("loadBalancerDeletionProtection", "must be true or false");
   }
 
+  const mail = config.mail;
+  if (mail !== undefined) {
+    if (!MAIL_FROM.test(mail?.from ?? "")) {
+      problem(
+        "mail.from",
+        `"${mail?.from}" is not a sender like "Bookstore <no-reply@shop.example.com>" or no-reply@shop.example.com`,
+      );
+    }
+    if (config.domainName === undefined) {
+      problem(
+        "mail",
+        "needs domainName: links in e-mails point at https://<domainName> (PUBLIC_URL)",
+      );
+    }
+  }
+
   const backend = config.stateBackend;
   if (backend !== undefined) {
     if (!S3_BUCKET.test(backend.bucket ?? ""))
@@ -506,6 +547,14 @@ export function validateConfig(config: EnvironmentConfig): EnvironmentConfig {
 /** Returns a copy of `config` with the AMI pinned to `amiId` (used by BOOKSTORE_AMI_ID and the offline plan). */
 export function withAmiId(config: EnvironmentConfig, amiId: string): EnvironmentConfig {
   return { ...config, ami: { source: "id", id: amiId } };
+}
+
+/**
+ * The shop's public origin for links in e-mails (PUBLIC_URL), when it has a
+ * domain: never taken from a request's Host header in production.
+ */
+export function publicUrl(config: EnvironmentConfig): string | undefined {
+  return config.domainName === undefined ? undefined : `https://${config.domainName}`;
 }
 
 /** The HTTPS front door chosen by the config. */

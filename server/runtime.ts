@@ -6,6 +6,7 @@ import {
   mysqlConnectionFromSecret,
   refreshOnAccessDenied,
   resolveSessionSecret,
+  resolveSmtpUrl,
 } from "../app/lib/aws-secrets.server";
 import {
   ConfigError,
@@ -78,11 +79,25 @@ export async function openDatabase(config: Config, role: DatabaseRole = "app"): 
   return db;
 }
 
-/** Fills in SESSION_SECRET from Secrets Manager when only its ARN is configured; fails fast. */
+/**
+ * Fills in SESSION_SECRET and SMTP_URL from Secrets Manager when only their ARNs
+ * are configured; fails fast (a secret that cannot be read stops the worker, so
+ * an instance refresh rolls back instead of shipping half-working instances).
+ * The SMTP URL holds a password: the logger redacts `smtpUrl`, and nothing here logs it.
+ */
 export async function resolveSecrets(config: Config): Promise<Config> {
-  if (config.sessionSecrets || !config.sessionSecretArn) return config;
-  const value = await resolveSessionSecret(config.sessionSecretArn, { region: config.awsRegion });
-  return { ...config, sessionSecrets: parseSessionSecrets(value) };
+  const opts = { region: config.awsRegion };
+  const { sessionSecretArn, mail } = config;
+  const [sessionSecrets, smtpUrl] = await Promise.all([
+    config.sessionSecrets || !sessionSecretArn
+      ? config.sessionSecrets
+      : resolveSessionSecret(sessionSecretArn, opts).then(parseSessionSecrets),
+    mail.smtpUrl || !mail.smtpUrlSecretArn
+      ? mail.smtpUrl
+      : resolveSmtpUrl(mail.smtpUrlSecretArn, opts),
+  ]);
+  if (sessionSecrets === config.sessionSecrets && smtpUrl === mail.smtpUrl) return config;
+  return { ...config, sessionSecrets, mail: { ...mail, smtpUrl } };
 }
 
 export { createLogger, type Logger };

@@ -8,6 +8,9 @@
  *   refuses a new connection for bad credentials (ER_ACCESS_DENIED_ERROR, 1045).
  * - SESSION_SECRET_ARN is created by infra (infra/constructs/session-secret.ts)
  *   as JSON {"SESSION_SECRET": "<64 hex chars>"}; `resolveSessionSecret` reads that key.
+ * - SMTP_URL_SECRET_ARN is created empty by infra (infra/constructs/smtp-secret.ts);
+ *   operations put the SES SMTP URL in it as a plain string
+ *   (smtps://USER:PASS@email-smtp.<region>.amazonaws.com:465); `resolveSmtpUrl` reads it.
  *
  * Wiring the database (app/lib/db.server.ts):
  *
@@ -28,6 +31,7 @@
  */
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import type { Knex } from "knex";
+import { parseSmtpUrl } from "./config.server";
 
 export interface SecretClientOptions {
   /** Defaults to AWS_REGION. */
@@ -82,6 +86,19 @@ export async function resolveSessionSecret(
     throw new Error(`secret ${arn} must hold {"SESSION_SECRET": "<at least 32 characters>"}`);
   }
   return value;
+}
+
+/**
+ * SMTP_URL from its secret: the string value is the URL itself, checked by the
+ * rule SMTP_URL follows. It holds a password: errors name the secret, never the value.
+ */
+export async function resolveSmtpUrl(arn: string, opts?: SecretClientOptions): Promise<string> {
+  const value = await readSecretString(arn, opts);
+  try {
+    return parseSmtpUrl(value);
+  } catch {
+    throw new Error(`secret ${arn} must hold an SMTP URL: smtp://… or smtps://…`);
+  }
 }
 
 /** True for MySQL's "access denied" on connect: the password changed (rotation) or is wrong. */

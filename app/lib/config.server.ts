@@ -25,6 +25,9 @@ const databaseUrl = z
     "must be sqlite:<path> or mysql://user:pass@host:3306/database",
   );
 
+const SMTP_URL_PATTERN = /^smtps?:\/\/[^/]+/;
+const SMTP_URL_MESSAGE = "must be smtp://… or smtps://…";
+
 const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   HOST: z.string().trim().min(1).default("0.0.0.0"),
@@ -86,10 +89,13 @@ const schema = z.object({
     .optional(),
   // Outgoing mail: SMTP in production (e.g. smtps://user:pass@email-smtp.eu-west-1.amazonaws.com);
   // without it every message is written to MAIL_OUTBOX_DIR instead.
-  SMTP_URL: z
+  SMTP_URL: z.string().trim().regex(SMTP_URL_PATTERN, SMTP_URL_MESSAGE).optional(),
+  // On AWS the SMTP URL (it holds the SES SMTP password) lives in Secrets Manager: the
+  // secret's string value is the URL itself, read at start (server/runtime.ts resolveSecrets).
+  SMTP_URL_SECRET_ARN: z
     .string()
     .trim()
-    .regex(/^smtps?:\/\/[^/]+/, "must be smtp://… or smtps://…")
+    .startsWith("arn:", "must be a Secrets Manager ARN")
     .optional(),
   MAIL_FROM: z.string().trim().min(3).default("Bookstore <no-reply@bookstore.localhost>"),
   MAIL_OUTBOX_DIR: z.string().trim().min(1).default("var/outbox"),
@@ -160,7 +166,11 @@ export interface Config {
   sessionSecretArn?: string;
   /** Cookies only over HTTPS: on in production, where the ALB terminates TLS. */
   secureCookies: boolean;
-  mail: { smtpUrl?: string; from: string; outboxDir: string };
+  /**
+   * Outgoing mail. `smtpUrl` (a credential: never logged) is undefined until
+   * resolved when only `smtpUrlSecretArn` is configured (see resolveSecrets).
+   */
+  mail: { smtpUrl?: string; smtpUrlSecretArn?: string; from: string; outboxDir: string };
   publicUrl?: string;
   logLevel: (typeof LOG_LEVELS)[number];
   trustProxy: number;
@@ -193,8 +203,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const issue = parsed.error.issues[0];
     const variable = String(issue.path[0] ?? "environment");
     const got = cleaned[variable];
+    // Never echo a credential: secrets, and the SMTP URL (its password is in it).
     const shown =
-      variable.includes("SECRET") || got === undefined ? "" : ` (got "${got.slice(0, 80)}")`;
+      variable.includes("SECRET") || variable === "SMTP_URL" || got === undefined
+        ? ""
+        : ` (got "${got.slice(0, 80)}")`;
     throw new ConfigError(variable, `${issue.message}${shown}`);
   }
   const e = parsed.data;
@@ -206,10 +219,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       "is required when NODE_ENV=production (or set SESSION_SECRET_ARN)",
     );
   }
-  if (isProduction && e.SMTP_URL && !e.PUBLIC_URL) {
+  if (e.SMTP_URL && e.SMTP_URL_SECRET_ARN) {
+    throw new ConfigError(
+      "SMTP_URL_SECRET_ARN",
+      "cannot be combined with SMTP_URL: set one (the ARN on AWS, the URL elsewhere)",
+    );
+  }
+  if (isProduction && (e.SMTP_URL || e.SMTP_URL_SECRET_ARN) && !e.PUBLIC_URL) {
     throw new ConfigError(
       "PUBLIC_URL",
-      "is required with SMTP_URL in production (links in e-mails)",
+      `is required with ${e.SMTP_URL ? "SMTP_URL" : "SMTP_URL_SECRET_ARN"} in production (links in e-mails)`,
     );
   }
   if (e.DB_POOL_MIN > e.DB_POOL_MAX) {
@@ -236,7 +255,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       e.SESSION_SECRET ?? (e.SESSION_SECRET_ARN ? undefined : [DEVELOPMENT_SESSION_SECRET]),
     sessionSecretArn: e.SESSION_SECRET_ARN,
     secureCookies: isProduction,
-    mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM, outboxDir: e.MAIL_OUTBOX_DIR },
+    mail: {
+      smtpUrl: e.SMTP_URL,
+      ...(e.SMTP_URL_SECRET_ARN ? { smtpUrlSecretArn: e.SMTP_URL_SECRET_ARN } : {}),
+      from: e.MAIL_FROM,
+      outboxDir: e.MAIL_OUTBOX_DIR,
+    },
     publicUrl: e.PUBLIC_URL,
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY,
@@ -260,6 +284,16 @@ export function parseSessionSecrets(value: string): string[] {
     throw new Error("must be at least 32 characters (each, when comma-separated)");
   }
   return secrets;
+}
+
+/**
+ * Checks an SMTP URL read from Secrets Manager (SMTP_URL_SECRET_ARN) by the rule
+ * SMTP_URL follows. The error names the secret, never its value (it holds a password).
+ */
+export function parseSmtpUrl(value: string, source = "SMTP_URL"): string {
+  const url = value.trim();
+  if (!SMTP_URL_PATTERN.test(url)) throw new ConfigError(source, SMTP_URL_MESSAGE);
+  return url;
 }
 
 function databaseConfig(e: z.infer<typeof schema>): DatabaseConfig {

@@ -30,8 +30,10 @@ export function createLogger(level: string, destination?: pino.DestinationStream
           "*.cardNumber",
           "cvc",
           "*.cvc",
+          // The SMTP URL carries the SES SMTP password (config.mail.smtpUrl).
           "smtpUrl",
           "*.smtpUrl",
+          "*.*.smtpUrl",
         ],
         censor: "[redacted]",
       },

@@ -56,7 +56,7 @@ export class AppFleet extends Construct {
     const role = new IamRole(this, "role", {
       name: `${namePrefix}-app-instance`,
       description:
-        "Bookstore app instances: SSM, CloudWatch agent, its three secrets, its EFS file system",
+        "Bookstore app instances: SSM, CloudWatch agent, its secrets, its EFS file system",
       assumeRolePolicy: assumeRolePolicy("ec2.amazonaws.com"),
     });
     // SSM Session Manager replaces SSH; the CloudWatch agent ships logs and metrics.
@@ -78,6 +78,17 @@ export class AppFleet extends Construct {
           actions: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
           resources: [env.databaseSecretArn, env.migratorSecretArn, env.sessionSecretArn],
         },
+        // With mail: the SMTP URL's secret, that one ARN, read only (docs/decisions/045).
+        ...(env.mail
+          ? [
+              {
+                sid: "ReadSmtpUrlSecret",
+                effect: "Allow" as const,
+                actions: ["secretsmanager:GetSecretValue"],
+                resources: [env.mail.smtpUrlSecretArn],
+              },
+            ]
+          : []),
         {
           sid: "MountUploadsThroughAccessPoint", // this file system only, through its access point only
           effect: "Allow",

@@ -2,11 +2,16 @@ import { Construct } from "constructs";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import { APP_PORT, MYSQL_PORT, NFS_PORT } from "../lib/naming.js";
+import { APP_PORT, MYSQL_PORT, NFS_PORT, SMTPS_PORT } from "../lib/naming.js";
 
 export interface SecurityGroupsProps {
   readonly namePrefix: string;
   readonly vpcId: string;
+  /**
+   * The app instances send mail (config `mail`): SMTPS (465) to the internet, for
+   * Amazon SES's SMTP endpoint, whose addresses are not fixed. Off: no mail port at all.
+   */
+  readonly smtpsEgress?: boolean;
 }
 
 /**
@@ -85,6 +90,15 @@ export class SecurityGroups extends Construct {
         cidrIpv4: "0.0.0.0/0",
       },
     );
+    if (props.smtpsEgress) {
+      egress("app-out-smtps", "SMTPS (implicit TLS) to Amazon SES's SMTP endpoint through NAT", {
+        securityGroupId: app.id,
+        ipProtocol: "tcp",
+        fromPort: SMTPS_PORT,
+        toPort: SMTPS_PORT,
+        cidrIpv4: "0.0.0.0/0",
+      });
+    }
     egress("app-out-mysql", "MySQL to the database", {
       securityGroupId: app.id,
       ipProtocol: "tcp",

@@ -25,6 +25,17 @@ export interface InstanceEnvironment {
   /** Worker processes (WEB_CONCURRENCY) and pool size per worker (DB_POOL_MAX): the connection budget. */
   readonly webConcurrency: number;
   readonly dbPoolMax: number;
+  /** Mail over SES SMTP (config `mail`): the URL's secret by ARN, the sender, the site's origin. */
+  readonly mail?: InstanceMail;
+}
+
+export interface InstanceMail {
+  /** SMTP_URL_SECRET_ARN: the app reads the SMTP URL (a credential) from it at start. */
+  readonly smtpUrlSecretArn: string;
+  /** MAIL_FROM. */
+  readonly from: string;
+  /** PUBLIC_URL, https://<domainName>: the origin of links in e-mails. */
+  readonly publicUrl: string;
 }
 
 /** The keys of /etc/bookstore/bookstore.env, in order: the contract with the image. */
@@ -51,9 +62,27 @@ export const ENV_FILE_KEYS = [
   "LOG_LEVEL",
 ] as const;
 
+/** Keys written after ENV_FILE_KEYS, only when the environment sends mail. */
+export const MAIL_ENV_FILE_KEYS = ["SMTP_URL_SECRET_ARN", "MAIL_FROM", "PUBLIC_URL"] as const;
+
+export type EnvFileKey = (typeof ENV_FILE_KEYS)[number];
+export type MailEnvFileKey = (typeof MAIL_ENV_FILE_KEYS)[number];
+
+/** The keys user data writes for `env`, in order. */
+export function environmentFileKeys(env: InstanceEnvironment): (EnvFileKey | MailEnvFileKey)[] {
+  return [...ENV_FILE_KEYS, ...(env.mail ? MAIL_ENV_FILE_KEYS : [])];
+}
+
 export function environmentFile(
   env: InstanceEnvironment,
-): Record<(typeof ENV_FILE_KEYS)[number], string> {
+): Record<EnvFileKey, string> & Partial<Record<MailEnvFileKey, string>> {
+  const mail: Partial<Record<MailEnvFileKey, string>> = env.mail
+    ? {
+        SMTP_URL_SECRET_ARN: env.mail.smtpUrlSecretArn,
+        MAIL_FROM: env.mail.from,
+        PUBLIC_URL: env.mail.publicUrl,
+      }
+    : {};
   return {
     NODE_ENV: "production",
     PORT: String(APP_PORT),
@@ -75,6 +104,7 @@ export function environmentFile(
     WEB_CONCURRENCY: String(env.webConcurrency),
     DB_POOL_MAX: String(env.dbPoolMax),
     LOG_LEVEL: "info",
+    ...mail,
   };
 }
 
@@ -86,7 +116,7 @@ export function environmentFile(
  */
 export function userDataScript(env: InstanceEnvironment): string {
   const values = environmentFile(env);
-  const lines = ENV_FILE_KEYS.map((key) => `${key}=${values[key]}`);
+  const lines = environmentFileKeys(env).map((key) => `${key}=${values[key]}`);
   const staged = `${ENV_FILE}.new`;
   const script = [
     "#!/bin/bash",

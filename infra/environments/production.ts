@@ -2,7 +2,7 @@ import type { EnvironmentConfig } from "../config.js";
 
 /**
  * Production: three AZs, a NAT gateway per AZ, Multi-AZ RDS, WAF, state in S3.
- * Replace the example domain, zone, e-mail and state bucket with your own.
+ * Replace the example domain, zone, e-mail addresses and state bucket with your own.
  *
  * Instances are non-burstable (c6i.large, 2 vCPU): scaling on CPU at 55 % would
  * be far above a t3's 20 % baseline. Connections at peak (a refresh at maxSize):
@@ -50,5 +50,8 @@ export const production: EnvironmentConfig = {
     region: "us-east-1",
     keyPrefix: "bookstore",
   },
+  // Password resets and order confirmations over SES SMTP, from a sender on the shop's
+  // domain (verify it in SES; put the SMTP URL: docs/operations.md, "Mail").
+  mail: { from: "Bookstore <no-reply@shop.example.com>" },
   waf: { enabled: true, requestsPer5MinutesPerIp: 3000, signInPostsPer5MinutesPerIp: 100 },
 };

@@ -53,5 +53,8 @@ export const staging: EnvironmentConfig = {
     region: "us-east-1",
     keyPrefix: "bookstore",
   },
+  // Password resets and order confirmations over SES SMTP, from a sender on the shop's
+  // domain (verify it in SES; put the SMTP URL: docs/operations.md, "Mail").
+  mail: { from: "Bookstore Staging <no-reply@staging.shop.example.com>" },
   waf: { enabled: false, requestsPer5MinutesPerIp: 3000, signInPostsPer5MinutesPerIp: 100 },
 };

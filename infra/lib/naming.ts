@@ -4,6 +4,8 @@ export const APP_PORT = 3000;
 export const HEALTH_CHECK_PATH = "/healthz";
 export const MYSQL_PORT = 3306;
 export const NFS_PORT = 2049;
+/** SMTP over implicit TLS (smtps://): the only mail port the app instances may reach. */
+export const SMTPS_PORT = 465;
 /** uid/gid of the image's `bookstore` system user. */
 export const BOOKSTORE_UID = 10001;
 export const EFS_ROOT_DIRECTORY = "/bookstore";
@@ -17,6 +19,8 @@ export const METRICS_NAMESPACE = "Bookstore";
 
 export const resourcePrefix = (env: string) => `bookstore-${env}`;
 export const sessionSecretName = (env: string) => `bookstore/${env}/session-secret`;
+/** Holds the SES SMTP URL (SMTP_URL_SECRET_ARN); created empty, its value is put by operations. */
+export const smtpUrlSecretName = (env: string) => `bookstore/${env}/smtp-url`;
 export const dbUserSecretName = (env: string, role: "app" | "migrator") =>
   `bookstore/${env}/db-${role}`;
 export const appLogGroupName = (env: string) => `/bookstore/${env}/app`;
@@ -59,3 +63,13 @@ export const FOUNDATION_OUTPUTS = {
 } as const;
 
 export type FoundationOutputKey = keyof typeof FOUNDATION_OUTPUTS;
+
+/**
+ * Outputs the foundation stack has only when the environment configures them;
+ * the app stack reads each only then. Here: `mail` (the SMTP URL's secret).
+ */
+export const OPTIONAL_FOUNDATION_OUTPUTS = {
+  smtpUrlSecretArn: "smtp_url_secret_arn",
+} as const;
+
+export type OptionalFoundationOutputKey = keyof typeof OPTIONAL_FOUNDATION_OUTPUTS;

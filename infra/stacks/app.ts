@@ -1,9 +1,10 @@
 import type { Construct } from "constructs";
 import { TerraformOutput, TerraformStack } from "cdktf";
 import { DataAwsAmi } from "@cdktf/provider-aws/lib/data-aws-ami";
-import { type EnvironmentConfig, frontDoor } from "../config.js";
+import { type EnvironmentConfig, frontDoor, publicUrl } from "../config.js";
 import { AccessLogsBucket } from "../constructs/access-logs-bucket.js";
 import { AppFleet } from "../constructs/app-fleet.js";
+import type { InstanceEnvironment } from "../constructs/user-data.js";
 import { DnsValidatedCertificate } from "../constructs/certificate.js";
 import { DnsAlias } from "../constructs/dns-alias.js";
 import { LoadBalancer } from "../constructs/load-balancer.js";
@@ -81,6 +82,7 @@ export class AppStack extends TerraformStack {
         efsAccessPointId: foundation.efsAccessPointId,
         webConcurrency: config.app.webConcurrency,
         dbPoolMax: config.app.dbPoolMax,
+        mail: this.mail(config, foundation.smtpUrlSecretArn),
       },
     });
 
@@ -157,6 +159,19 @@ export class AppStack extends TerraformStack {
     for (const [id, output] of Object.entries(outputs)) {
       new TerraformOutput(this, id, output).overrideLogicalId(id);
     }
+  }
+
+  /** SMTP_URL_SECRET_ARN, MAIL_FROM and PUBLIC_URL for the instances, when the config sends mail. */
+  private mail(
+    config: EnvironmentConfig,
+    smtpUrlSecretArn: string | undefined,
+  ): InstanceEnvironment["mail"] {
+    if (config.mail === undefined) return undefined;
+    const url = publicUrl(config);
+    if (smtpUrlSecretArn === undefined || url === undefined) {
+      throw new Error(`unreachable: environment ${config.name} was not validated`);
+    }
+    return { smtpUrlSecretArn, from: config.mail.from, publicUrl: url };
   }
 
   private imageId(config: EnvironmentConfig, options: StackOptions): string {

@@ -12,7 +12,9 @@ import {
   dbUserSecretName,
   FOUNDATION_OUTPUTS,
   foundationStackName,
+  OPTIONAL_FOUNDATION_OUTPUTS,
   sessionSecretName,
+  smtpUrlSecretName,
 } from "../lib/naming.js";
 import { localStatePath, s3StateKey, type StackOptions } from "./common.js";
 
@@ -36,6 +38,8 @@ export interface FoundationRef {
   readonly efsAccessPointId: string;
   readonly efsAccessPointArn: string;
   readonly sessionSecretArn: string;
+  /** The SMTP URL's secret: only when the environment configures `mail`. */
+  readonly smtpUrlSecretArn?: string;
 }
 
 /**
@@ -72,6 +76,11 @@ export function offlineFoundationOutputs(config: EnvironmentConfig): Record<stri
     [o.sessionSecretArn]: `arn:aws:secretsmanager:${config.region}:${account}:secret:${sessionSecretName(config.name)}-AbCdEf`,
     [o.appLogGroupName]: `/bookstore/${config.name}/app`,
     [o.syslogLogGroupName]: `/bookstore/${config.name}/syslog`,
+    ...(config.mail
+      ? {
+          [OPTIONAL_FOUNDATION_OUTPUTS.smtpUrlSecretArn]: `arn:aws:secretsmanager:${config.region}:${account}:secret:${smtpUrlSecretName(config.name)}-AbCdEf`,
+        }
+      : {}),
   };
 }
 
@@ -123,5 +132,8 @@ export function foundationRef(
     efsAccessPointId: state.getString(o.efsAccessPointId),
     efsAccessPointArn: state.getString(o.efsAccessPointArn),
     sessionSecretArn: state.getString(o.sessionSecretArn),
+    ...(config.mail
+      ? { smtpUrlSecretArn: state.getString(OPTIONAL_FOUNDATION_OUTPUTS.smtpUrlSecretArn) }
+      : {}),
   };
 }

@@ -8,19 +8,22 @@ import { Network } from "../constructs/network.js";
 import { SecurityGroups } from "../constructs/security-groups.js";
 import { SessionSecret } from "../constructs/session-secret.js";
 import { SharedStorage } from "../constructs/shared-storage.js";
+import { SmtpSecret } from "../constructs/smtp-secret.js";
 import {
   FOUNDATION_OUTPUTS,
   type FoundationOutputKey,
   foundationStackName,
+  OPTIONAL_FOUNDATION_OUTPUTS,
+  type OptionalFoundationOutputKey,
   resourcePrefix,
 } from "../lib/naming.js";
 import { awsProvider, configureBackend, type StackOptions } from "./common.js";
 
 /**
  * Everything that outlives a release: network, security groups, database and
- * the secrets of its app and migrator users, shared storage, log groups and the
- * session secret. Deployed before the image is baked; the app stack reads its
- * outputs.
+ * the secrets of its app and migrator users, shared storage, log groups, the
+ * session secret and, with `mail`, the SMTP URL's secret. Deployed before the
+ * image is baked; the app stack reads its outputs.
  */
 export class FoundationStack extends TerraformStack {
   constructor(scope: Construct, config: EnvironmentConfig, options: StackOptions = {}) {
@@ -41,6 +44,7 @@ export class FoundationStack extends TerraformStack {
     const groups = new SecurityGroups(this, "security-groups", {
       namePrefix,
       vpcId: network.vpcId,
+      smtpsEgress: config.mail !== undefined,
     });
     const database = new Database(this, "database", {
       namePrefix,
@@ -62,6 +66,9 @@ export class FoundationStack extends TerraformStack {
       environment: config.name,
       namePrefix,
     });
+    const smtpSecret = config.mail
+      ? new SmtpSecret(this, "smtp-secret", { environment: config.name })
+      : undefined;
     const databaseUsers = new DatabaseUsers(this, "database-users", {
       environment: config.name,
       appUsername: config.database.appUsername,
@@ -93,11 +100,18 @@ export class FoundationStack extends TerraformStack {
       appLogGroupName: logs.appLogGroupName,
       syslogLogGroupName: logs.syslogLogGroupName,
     };
-    for (const [key, value] of Object.entries(values) as [
-      FoundationOutputKey,
+    const optional: Partial<Record<OptionalFoundationOutputKey, string>> = {
+      ...(smtpSecret ? { smtpUrlSecretArn: smtpSecret.arn } : {}),
+    };
+    const outputNames: Record<string, string> = {
+      ...FOUNDATION_OUTPUTS,
+      ...OPTIONAL_FOUNDATION_OUTPUTS,
+    };
+    for (const [key, value] of Object.entries({ ...values, ...optional }) as [
+      FoundationOutputKey | OptionalFoundationOutputKey,
       string | string[] | number,
     ][]) {
-      const outputName = FOUNDATION_OUTPUTS[key];
+      const outputName = outputNames[key];
       new TerraformOutput(this, outputName, {
         value,
         description: `foundation: ${key}`,

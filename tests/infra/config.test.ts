@@ -159,6 +159,24 @@ describe("a bad config stops synth with a message naming the field", () => {
       { waf: { enabled: true, requestsPer5MinutesPerIp: 1000, signInPostsPer5MinutesPerIp: 5 } },
       /^waf\.signInPostsPer5MinutesPerIp: must be an integer between 10 and/,
     ],
+    [
+      "a mail sender that is no address",
+      { mail: { from: "Bookstore" } },
+      /^mail\.from: "Bookstore" is not a sender like/,
+    ],
+    [
+      "a mail sender a systemd environment file would misread",
+      { mail: { from: '"Bookstore" <no-reply@staging.shop.example.com>' } },
+      /^mail\.from: .* is not a sender like/,
+    ],
+    [
+      "mail without a domain for the links",
+      {
+        domainName: undefined,
+        mail: { from: "no-reply@shop.example.com" },
+      },
+      /^mail: needs domainName: links in e-mails point at https:\/\/<domainName> \(PUBLIC_URL\)/,
+    ],
   ];
 
   it.each(cases)("%s", (_label, change, message) => {
@@ -167,6 +185,14 @@ describe("a bad config stops synth with a message naming the field", () => {
       problems.some((p) => message.test(p)),
       `got: ${problems.join(" | ")}`,
     ).toBe(true);
+  });
+
+  it.each([
+    "Bookstore <no-reply@shop.example.com>",
+    "no-reply@staging.shop.example.com",
+    "Shop & Co. <orders+shop@mail.example.com>",
+  ])("accepts the mail sender %s", (from) => {
+    expect(problemsOf({ ...base, mail: { from } })).toEqual([]);
   });
 
   it("reports every problem at once and names the environment", () => {

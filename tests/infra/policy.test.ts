@@ -189,9 +189,10 @@ const rules: Record<string, Check> = {
     }
     return problems;
   },
-  aws_vpc_security_group_egress_rule: (r, stack) => {
+  aws_vpc_security_group_egress_rule: (r, stack, config) => {
     const b = r.body;
     const from = tier(groupName(stack, b.security_group_id));
+    const port = (p: number) => b.from_port === p && b.to_port === p;
     return [
       ...fail(
         typeof b.description === "string" && b.description.length > 5,
@@ -200,8 +201,8 @@ const rules: Record<string, Check> = {
       ...fail(!coversPort(b, 22), "no SSH egress"),
       ...fail(
         !INTERNET.includes(String(b.cidr_ipv4 ?? b.cidr_ipv6)) ||
-          (from === "app" && b.from_port === 443 && b.to_port === 443),
-        "internet egress only from the app, on 443",
+          (from === "app" && (port(443) || (config.mail !== undefined && port(465)))),
+        "internet egress only from the app, on 443 (and SMTPS 465 when it sends mail)",
       ),
       ...fail(!["database", "efs"].includes(from), `${from} must not have egress rules`),
     ];
@@ -481,7 +482,8 @@ const rules: Record<string, Check> = {
       ),
       ...fail(b.key_name === undefined, "no SSH key pair"),
       ...fail(
-        !!script && !/PASSWORD|SESSION_SECRET=|SECRET_KEY|AWS_ACCESS_KEY/.test(script),
+        !!script &&
+          !/PASSWORD|SESSION_SECRET=|SMTP_URL=|smtps?:\/\/|SECRET_KEY|AWS_ACCESS_KEY/.test(script),
         "user data holds no secrets",
       ),
       ...launchTemplateContract(b, config),
@@ -653,7 +655,35 @@ function launchTemplateContract(lt: Block, config: EnvironmentConfig): string[] 
       !JSON.stringify(env).includes("db_master"),
       "the master user never reaches the instances",
     ),
+    ...mailContract(env, config),
   ];
+}
+
+/**
+ * Production sends mail (password resets, order confirmations): the SMTP URL's
+ * secret and PUBLIC_URL wired. Any environment with `mail` gets the same wiring;
+ * one without gets none of it (its mail stays in the outbox).
+ */
+function mailContract(env: Record<string, string>, config: EnvironmentConfig): string[] {
+  if (config.mail === undefined) {
+    return [
+      ...fail(
+        config.name !== "production",
+        "production sends mail: SMTP secret and PUBLIC_URL wired (set mail in its config)",
+      ),
+      ...fail(
+        ["SMTP_URL_SECRET_ARN", "MAIL_FROM", "PUBLIC_URL"].every((key) => !(key in env)),
+        "no mail settings without mail in the config",
+      ),
+    ];
+  }
+  return fail(
+    env.SMTP_URL_SECRET_ARN ===
+      "${data.terraform_remote_state.foundation.outputs.smtp_url_secret_arn}" &&
+      env.MAIL_FROM === config.mail.from &&
+      env.PUBLIC_URL === `https://${config.domainName}`,
+    `${config.name === "production" ? "production sends mail" : "mail"}: SMTP secret and PUBLIC_URL wired`,
+  );
 }
 
 const dataRules: Record<string, Check> = {
@@ -715,6 +745,7 @@ const devMode: EnvironmentConfig = {
   domainName: undefined,
   certificateArn: undefined,
   devModeHttpOnly: true,
+  mail: undefined,
 };
 const configs: EnvironmentConfig[] = [...Object.values(environments), devMode];
 
@@ -767,7 +798,8 @@ describe.each(configs.map((c) => [c.name, c] as const))("policy: %s", (_name, co
     const doc = dataSources(synth.app).find(
       (d) => d.type === "aws_iam_policy_document" && d.name.includes("app-access"),
     )!;
-    const read = list<Block>(doc.body.statement).find((st) => st.sid === "ReadAppSecrets")!;
+    const statements = list<Block>(doc.body.statement);
+    const read = statements.find((st) => st.sid === "ReadAppSecrets")!;
     expect(list<string>(read.resources).sort()).toEqual(
       [
         "${data.terraform_remote_state.foundation.outputs.db_app_secret_arn}",
@@ -775,6 +807,24 @@ describe.each(configs.map((c) => [c.name, c] as const))("policy: %s", (_name, co
         "${data.terraform_remote_state.foundation.outputs.session_secret_arn}",
       ].sort(),
     );
+    // With mail, one more statement: read (only) the SMTP URL's secret, nothing else.
+    const smtp = statements.filter((st) => st.sid === "ReadSmtpUrlSecret");
+    expect(smtp).toEqual(
+      config.mail
+        ? [
+            {
+              sid: "ReadSmtpUrlSecret",
+              effect: "Allow",
+              actions: ["secretsmanager:GetSecretValue"],
+              resources: ["${data.terraform_remote_state.foundation.outputs.smtp_url_secret_arn}"],
+            },
+          ]
+        : [],
+    );
+    const secretStatements = statements.filter((st) =>
+      list<string>(st.actions).some((a) => a.startsWith("secretsmanager:")),
+    );
+    expect(secretStatements).toHaveLength(config.mail ? 2 : 1);
     const everything =
       JSON.stringify(synth.app.json.data) + JSON.stringify(synth.app.json.resource);
     expect(everything).not.toContain("db_master_secret_arn");
@@ -879,6 +929,39 @@ describe("the policy catches violations", () => {
     expect(rules.aws_db_parameter_group(entry, copy, environments.staging)).toContain(
       "encryption in transit: require_secure_transport must be 1",
     );
+  });
+
+  it("flags production without mail, mail half wired, and an SMTP URL in user data", () => {
+    const lt = ofType(synth.app, "aws_launch_template")[0];
+    const production = { ...environments.staging, name: "production", mail: undefined };
+    expect(rules.aws_launch_template(lt, synth.app, production)).toEqual([
+      "production sends mail: SMTP secret and PUBLIC_URL wired (set mail in its config)",
+      "no mail settings without mail in the config",
+    ]);
+    const otherSender = {
+      ...environments.staging,
+      mail: { from: "Someone Else <x@elsewhere.example>" },
+    };
+    expect(rules.aws_launch_template(lt, synth.app, otherSender)).toEqual([
+      "mail: SMTP secret and PUBLIC_URL wired",
+    ]);
+    const leaky = structuredClone(lt);
+    leaky.body.user_data = String(leaky.body.user_data).replace(
+      "LOG_LEVEL=info",
+      "LOG_LEVEL=info\\nSMTP_URL=smtps://AKIA:pw@email-smtp.us-east-1.amazonaws.com:465",
+    );
+    expect(rules.aws_launch_template(leaky, synth.app, environments.staging)).toContain(
+      "user data holds no secrets",
+    );
+    const egress = ofType(synth.foundation, "aws_vpc_security_group_egress_rule").find(
+      (r) => r.body.from_port === 465,
+    )!;
+    expect(
+      rules.aws_vpc_security_group_egress_rule(egress, synth.foundation, {
+        ...environments.staging,
+        mail: undefined,
+      }),
+    ).toEqual(["internet egress only from the app, on 443 (and SMTPS 465 when it sends mail)"]);
   });
 
   it("flags the master secret in an instance policy", () => {

@@ -1,18 +1,20 @@
 /** Structure of each synthesized stack, per environment. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ENV_FILE_KEYS } from "../../infra/constructs/user-data.js";
+import { ENV_FILE_KEYS, MAIL_ENV_FILE_KEYS } from "../../infra/constructs/user-data.js";
 import type { EnvironmentConfig } from "../../infra/config.js";
 import { environments } from "../../infra/environments/index.js";
 import { freeStorageAlarm } from "../../infra/constructs/monitoring.js";
 import { connectionBudget } from "../../infra/lib/connection-budget.js";
 import { performanceInsightsSupported } from "../../infra/lib/instance-types.js";
-import { FOUNDATION_OUTPUTS } from "../../infra/lib/naming.js";
+import { FOUNDATION_OUTPUTS, OPTIONAL_FOUNDATION_OUTPUTS } from "../../infra/lib/naming.js";
 import {
   type Block,
+  dataSources,
   ofType,
   only,
   PLAN_AMI,
   referenced,
+  type StackJson,
   type Synthesized,
   synthEnvironment,
 } from "./helpers.js";
@@ -23,6 +25,8 @@ const devMode: EnvironmentConfig = {
   domainName: undefined,
   certificateArn: undefined,
   devModeHttpOnly: true,
+  // No domain, so no PUBLIC_URL for links in e-mails: dev mode keeps mail in the outbox.
+  mail: undefined,
 };
 
 const decodeUserData = (launchTemplate: Block) => {
@@ -32,6 +36,18 @@ const decodeUserData = (launchTemplate: Block) => {
       `user_data is not base64encode("..."): ${String(launchTemplate.user_data).slice(0, 80)}`,
     );
   return JSON.parse(`"${match[1]}"`) as string;
+};
+
+/** The KEY=value lines user data writes into the environment file. */
+const userDataEnv = (launchTemplate: Block): Record<string, string> => {
+  const body = /<<'BOOKSTORE_ENV'\n([\s\S]*?)\nBOOKSTORE_ENV\n/.exec(
+    decodeUserData(launchTemplate),
+  )![1];
+  return Object.fromEntries(
+    body
+      .split("\n")
+      .map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]),
+  );
 };
 
 describe.each(Object.values(environments).map((c) => [c.name, c] as const))(
@@ -82,6 +98,7 @@ describe.each(Object.values(environments).map((c) => [c.name, c] as const))(
             `bookstore/${config.name}/db-app`,
             `bookstore/${config.name}/db-migrator`,
             `bookstore/${config.name}/session-secret`,
+            ...(config.mail ? [`bookstore/${config.name}/smtp-url`] : []),
           ].sort(),
         );
         const versions = ofType(synth.foundation, "aws_secretsmanager_secret_version").map((v) =>
@@ -106,7 +123,10 @@ describe.each(Object.values(environments).map((c) => [c.name, c] as const))(
 
       it("exports every output the app stack reads", () => {
         expect(Object.keys(synth.foundation.json.output ?? {}).sort()).toEqual(
-          Object.values(FOUNDATION_OUTPUTS).sort(),
+          [
+            ...Object.values(FOUNDATION_OUTPUTS),
+            ...(config.mail ? [OPTIONAL_FOUNDATION_OUTPUTS.smtpUrlSecretArn] : []),
+          ].sort(),
         );
       });
     });
@@ -140,13 +160,11 @@ describe.each(Object.values(environments).map((c) => [c.name, c] as const))(
         expect(lt.image_id).toBe(PLAN_AMI);
         expect(lt.instance_type).toBe(config.app.instanceType);
         const script = decodeUserData(lt);
-        const body = /<<'BOOKSTORE_ENV'\n([\s\S]*?)\nBOOKSTORE_ENV\n/.exec(script)![1];
-        const env = Object.fromEntries(
-          body
-            .split("\n")
-            .map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]),
-        );
-        expect(Object.keys(env)).toEqual([...ENV_FILE_KEYS]);
+        const env = userDataEnv(lt);
+        expect(Object.keys(env)).toEqual([
+          ...ENV_FILE_KEYS,
+          ...(config.mail ? MAIL_ENV_FILE_KEYS : []),
+        ]);
         expect(env).toMatchObject({
           NODE_ENV: "production",
           PORT: "3000",
@@ -324,5 +342,127 @@ describe("offline mode", () => {
     expect(String((remote.config as Block).path)).toMatch(
       /^assets\/.*empty-foundation-state\.json$/,
     );
+  });
+});
+
+/** The SMTP URL's secret, its one reader and the instances' mail settings, or none of them. */
+describe("mail over SES SMTP", () => {
+  const withMail = environments.production;
+  const withoutMail: EnvironmentConfig = {
+    ...environments.staging,
+    name: "nomail",
+    mail: undefined,
+  };
+  let mail: Synthesized;
+  let noMail: Synthesized;
+  beforeAll(() => {
+    mail = synthEnvironment(withMail, { amiId: PLAN_AMI });
+    noMail = synthEnvironment(withoutMail, { amiId: PLAN_AMI });
+  });
+  afterAll(() => {
+    mail?.cleanup();
+    noMail?.cleanup();
+  });
+
+  const smtpSecrets = (stack: StackJson) =>
+    ofType(stack, "aws_secretsmanager_secret").filter((s) =>
+      String(s.body.name).endsWith("/smtp-url"),
+    );
+  const readers = (stack: StackJson) =>
+    dataSources(stack)
+      .filter((d) => d.type === "aws_iam_policy_document")
+      .flatMap((d) => d.body.statement as Block[])
+      .filter((st) => JSON.stringify(st.resources).includes("smtp_url_secret_arn"));
+  const smtpsEgress = (stack: StackJson) =>
+    ofType(stack, "aws_vpc_security_group_egress_rule").filter(
+      (r) => r.body.from_port === 465 || r.body.to_port === 465,
+    );
+  const REMOTE_ARN = "${data.terraform_remote_state.foundation.outputs.smtp_url_secret_arn}";
+
+  it("production sends mail; the shipped environments configure a sender on their own domain", () => {
+    expect(withMail.mail).toBeDefined();
+    for (const config of Object.values(environments)) {
+      if (config.mail && config.domainName)
+        expect(config.mail.from).toContain(`@${config.domainName}>`);
+    }
+  });
+
+  it("creates bookstore/<env>/smtp-url without a value, never destroyed, exported to the app stack", () => {
+    const [secret] = smtpSecrets(mail.foundation);
+    expect(smtpSecrets(mail.foundation)).toHaveLength(1);
+    expect(secret.body).toMatchObject({
+      name: "bookstore/production/smtp-url",
+      recovery_window_in_days: 7,
+      lifecycle: { prevent_destroy: true },
+    });
+    // No version: operations put the SES SMTP URL (docs/operations.md, "Mail").
+    const versions = ofType(mail.foundation, "aws_secretsmanager_secret_version");
+    expect(
+      versions.filter((v) => referenced(mail.foundation, v.body.secret_id)?.name === secret.name),
+    ).toEqual([]);
+    expect(mail.foundation.json.output!.smtp_url_secret_arn.value).toBe(
+      `\${aws_secretsmanager_secret.${secret.name}.arn}`,
+    );
+  });
+
+  it("lets the instance role read exactly that secret, and nothing more on it", () => {
+    expect(readers(mail.app)).toEqual([
+      {
+        sid: "ReadSmtpUrlSecret",
+        effect: "Allow",
+        actions: ["secretsmanager:GetSecretValue"],
+        resources: [REMOTE_ARN],
+      },
+    ]);
+  });
+
+  it("puts SMTP_URL_SECRET_ARN, MAIL_FROM and PUBLIC_URL in user data, never a URL with a password", () => {
+    const env = userDataEnv(only(mail.app, "aws_launch_template"));
+    expect(env).toMatchObject({
+      SMTP_URL_SECRET_ARN: REMOTE_ARN,
+      MAIL_FROM: withMail.mail!.from,
+      PUBLIC_URL: `https://${withMail.domainName}`,
+    });
+    expect(env).not.toHaveProperty("SMTP_URL");
+  });
+
+  it("opens SMTPS (465) from the app instances only, and no other mail port", () => {
+    const rules = smtpsEgress(mail.foundation);
+    expect(rules).toHaveLength(1);
+    expect(rules[0].body).toMatchObject({
+      ip_protocol: "tcp",
+      from_port: 465,
+      to_port: 465,
+      cidr_ipv4: "0.0.0.0/0",
+    });
+    expect(referenced(mail.foundation, rules[0].body.security_group_id)?.body.name).toBe(
+      "bookstore-production-app",
+    );
+    for (const port of [25, 587, 2465, 2587]) {
+      expect(
+        ofType(mail.foundation, "aws_vpc_security_group_egress_rule").some(
+          (r) => Number(r.body.from_port) <= port && port <= Number(r.body.to_port),
+        ),
+        String(port),
+      ).toBe(false);
+    }
+  });
+
+  it("holds no SMTP URL or credential anywhere in either stack", () => {
+    for (const stack of [mail.foundation, mail.app]) {
+      const text = JSON.stringify(stack.json);
+      expect(text).not.toMatch(/smtps?:\/\//);
+      expect(text).not.toMatch(/SMTP_URL=/);
+    }
+  });
+
+  it("without mail: no secret, no reader, no SMTPS egress, no mail settings", () => {
+    expect(smtpSecrets(noMail.foundation)).toEqual([]);
+    expect(noMail.foundation.json.output).not.toHaveProperty("smtp_url_secret_arn");
+    expect(readers(noMail.app)).toEqual([]);
+    expect(smtpsEgress(noMail.foundation)).toEqual([]);
+    const env = userDataEnv(only(noMail.app, "aws_launch_template"));
+    for (const key of MAIL_ENV_FILE_KEYS) expect(env).not.toHaveProperty(key);
+    expect(JSON.stringify(noMail.app.json)).not.toContain("smtp_url_secret_arn");
   });
 });

@@ -61,8 +61,10 @@ describe.runIf(gate.run).each(Object.values(environments).map((c) => [c.name, c]
       expect(creates.aws_nat_gateway).toBe(config.natGateways === "single" ? 1 : azs);
       expect(creates.aws_efs_mount_target).toBe(azs);
       expect(creates.aws_db_instance).toBe(1);
-      // The session secret and the app and migrator users' secrets.
-      expect(creates.aws_secretsmanager_secret).toBe(3);
+      // The session secret and the app and migrator users' secrets, and with mail the SMTP URL's.
+      expect(creates.aws_secretsmanager_secret).toBe(config.mail ? 4 : 3);
+      // Only the generated ones get a value: the SMTP URL is put by operations, never planned.
+      expect(creates.aws_secretsmanager_secret_version).toBe(3);
       const db = (
         plans.foundation as {
           planned_values: {
@@ -97,6 +99,34 @@ describe.runIf(gate.run).each(Object.values(environments).map((c) => [c.name, c]
         `DB_HOST=bookstore-${config.name}.offline.${config.region}.rds.amazonaws.com`,
       );
       expect(userData).toContain("EFS_ACCESS_POINT_ID=fsap-00000000000000001");
+      if (config.mail) {
+        expect(userData).toContain(
+          `SMTP_URL_SECRET_ARN=arn:aws:secretsmanager:${config.region}:000000000000:secret:bookstore/${config.name}/smtp-url-AbCdEf\n`,
+        );
+        expect(userData).toContain(`MAIL_FROM=${config.mail.from}\n`);
+        expect(userData).toContain(`PUBLIC_URL=https://${config.domainName}\n`);
+      }
+      expect(userData).not.toMatch(/smtps?:\/\/|SMTP_URL=/);
+    });
+
+    it("plans no SMTP URL or credential: the SMTP secret's value is never in a plan", () => {
+      for (const kind of ["foundation", "app"] as const) {
+        const text = JSON.stringify(plans[kind]);
+        expect(text, kind).not.toMatch(/smtps?:\/\//);
+        expect(text, kind).not.toContain("SMTP_URL=");
+      }
+      const smtp = (
+        plans.foundation as {
+          planned_values: {
+            root_module: { resources: { type: string; values: Record<string, unknown> }[] };
+          };
+        }
+      ).planned_values.root_module.resources.filter(
+        (r) =>
+          r.type === "aws_secretsmanager_secret" &&
+          r.values.name === `bookstore/${config.name}/smtp-url`,
+      );
+      expect(smtp).toHaveLength(config.mail ? 1 : 0);
     });
 
     it(`the app plan ${config.waf.enabled ? "puts" : "puts no"} WAF in front of the ALB`, () => {

@@ -1,7 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig } from "../../app/lib/config.server";
+import { ConfigError, loadConfig, parseSmtpUrl } from "../../app/lib/config.server";
 
 const SECRET = "s".repeat(40);
+const SMTP_URL = "smtps://AKIAEXAMPLE:hunter2@email-smtp.us-east-1.amazonaws.com:465";
+const SMTP_ARN =
+  "arn:aws:secretsmanager:us-east-1:123456789012:secret:bookstore/production/smtp-url";
 
 describe("configuration", () => {
   it("defaults to the embedded SQLite database on port 3000 in development", () => {
@@ -84,6 +87,26 @@ describe("configuration", () => {
     ],
     [{ DATABASE_SECRET_ARN: "arn:aws:secretsmanager:x" }, "DB_HOST", /DB_HOST is required/],
     [{ DB_POOL_MIN: "20", DB_POOL_MAX: "5" }, "DB_POOL_MIN", /DB_POOL_MIN must not exceed/],
+    [
+      { NODE_ENV: "production", SESSION_SECRET: SECRET, SMTP_URL: SMTP_URL },
+      "PUBLIC_URL",
+      /PUBLIC_URL is required with SMTP_URL in production/,
+    ],
+    [
+      { NODE_ENV: "production", SESSION_SECRET: SECRET, SMTP_URL_SECRET_ARN: SMTP_ARN },
+      "PUBLIC_URL",
+      /PUBLIC_URL is required with SMTP_URL_SECRET_ARN in production/,
+    ],
+    [
+      { SMTP_URL_SECRET_ARN: "bookstore/production/smtp-url" },
+      "SMTP_URL_SECRET_ARN",
+      /SMTP_URL_SECRET_ARN must be a Secrets Manager ARN/,
+    ],
+    [
+      { SMTP_URL: SMTP_URL, SMTP_URL_SECRET_ARN: SMTP_ARN },
+      "SMTP_URL_SECRET_ARN",
+      /SMTP_URL_SECRET_ARN cannot be combined with SMTP_URL/,
+    ],
   ])("refuses %o naming %s in one line", (env, variable, message) => {
     let error: unknown;
     try {
@@ -99,6 +122,38 @@ describe("configuration", () => {
 
   it("never echoes a secret's value in its error", () => {
     expect(() => loadConfig({ SESSION_SECRET: "hunter2" })).toThrow(/^(?!.*hunter2)/);
+    // The SMTP URL carries the SES SMTP password.
+    expect(() => loadConfig({ SMTP_URL: "smtp//user:hunter2@host" })).toThrow(
+      /^Invalid configuration: SMTP_URL must be smtp:\/\/… or smtps:\/\/…$/,
+    );
+  });
+
+  it("reads the SMTP URL's secret ARN on AWS, leaving the URL to be resolved at start", () => {
+    const config = loadConfig({
+      NODE_ENV: "production",
+      SESSION_SECRET_ARN: "arn:aws:secretsmanager:us-east-1:123456789012:secret:session",
+      SMTP_URL_SECRET_ARN: SMTP_ARN,
+      MAIL_FROM: "Bookstore <no-reply@shop.example.com>",
+      PUBLIC_URL: "https://shop.example.com",
+    });
+    expect(config.mail).toEqual({
+      smtpUrl: undefined,
+      smtpUrlSecretArn: SMTP_ARN,
+      from: "Bookstore <no-reply@shop.example.com>",
+      outboxDir: "var/outbox",
+    });
+    expect(config.publicUrl).toBe("https://shop.example.com");
+  });
+
+  it("needs no PUBLIC_URL for mail outside production", () => {
+    expect(loadConfig({ SMTP_URL_SECRET_ARN: SMTP_ARN }).mail.smtpUrlSecretArn).toBe(SMTP_ARN);
+    expect(loadConfig({ SMTP_URL: SMTP_URL }).mail.smtpUrl).toBe(SMTP_URL);
+  });
+
+  it("checks an SMTP URL read from a secret by SMTP_URL's rule", () => {
+    expect(parseSmtpUrl(` ${SMTP_URL}\n`)).toBe(SMTP_URL);
+    expect(() => parseSmtpUrl("https://user:hunter2@host")).toThrow(ConfigError);
+    expect(() => parseSmtpUrl("https://user:hunter2@host")).toThrow(/^(?!.*hunter2)/);
   });
 
   it("treats empty values as unset", () => {
