@@ -5,6 +5,7 @@ import { data, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { OrderLines } from "~/components/order-lines";
 import { Field, FormErrors, SubmitButton, useIsPending } from "~/components/forms";
 import { requireAdmin } from "~/lib/auth.server";
 import { formatDateTime } from "~/lib/dates";
@@ -226,51 +227,7 @@ export default function AdminOrder() {
         ) : null}
       </section>
 
-      <table className="order-lines">
-        <caption>Books in this order</caption>
-        <thead>
-          <tr>
-            <th scope="col">Book</th>
-            <th scope="col">Price</th>
-            <th scope="col">Quantity</th>
-            <th scope="col">Total</th>
-          </tr>
-        </thead>
-        <tbody>
-          {order.items.map((item) => (
-            <tr key={item.id}>
-              <th scope="row">
-                <a href={`/admin/books/${item.bookId}`}>{item.title}</a>
-              </th>
-              <td>{formatCents(item.unitPriceCents)}</td>
-              <td>{item.quantity}</td>
-              <td>{formatCents(item.unitPriceCents * item.quantity)}</td>
-            </tr>
-          ))}
-        </tbody>
-        <tfoot>
-          <tr>
-            <th scope="row" colSpan={3}>
-              Subtotal
-            </th>
-            <td>{formatCents(order.subtotalCents)}</td>
-          </tr>
-          <tr>
-            <th scope="row" colSpan={3}>
-              Delivery ({order.deliveryProvider.name})
-            </th>
-            <td>{formatCents(order.shippingCents)}</td>
-          </tr>
-          <tr>
-            <th scope="row" colSpan={3}>
-              Total
-            </th>
-            <td>
-              <strong>{formatCents(order.totalCents)}</strong>
-            </td>
-          </tr>
-        </tfoot>
-      </table>
+      <OrderLines order={order} hrefFor={(bookId) => `/admin/books/${bookId}`} />
 
       <div className="order-facts">
         <section aria-labelledby="customer-title">

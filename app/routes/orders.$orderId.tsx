@@ -2,12 +2,12 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { OrderLines } from "~/components/order-lines";
 import { FormErrors, SubmitButton, useIsPending } from "~/components/forms";
 import { requireUser } from "~/lib/auth.server";
 import { formatDateTime } from "~/lib/dates";
 import { ConflictError, NotFoundError } from "~/lib/domain-errors.server";
 import { intentOf, readForm } from "~/lib/forms.server";
-import { formatCents } from "~/lib/money";
 import { ORDER_STATUS_LABELS } from "~/lib/order-status";
 import { parseId } from "~/lib/params";
 import { cancelOrder, getOrder } from "~/services/orders.server";
@@ -64,51 +64,7 @@ export default function OrderPage() {
         ) : null}
       </p>
 
-      <table className="order-lines">
-        <caption className="visually-hidden">Books in this order</caption>
-        <thead>
-          <tr>
-            <th scope="col">Book</th>
-            <th scope="col">Price</th>
-            <th scope="col">Quantity</th>
-            <th scope="col">Total</th>
-          </tr>
-        </thead>
-        <tbody>
-          {order.items.map((item) => (
-            <tr key={item.bookId}>
-              <th scope="row">
-                <a href={`/books/${item.bookId}`}>{item.title}</a>
-              </th>
-              <td>{formatCents(item.unitPriceCents)}</td>
-              <td>{item.quantity}</td>
-              <td>{formatCents(item.unitPriceCents * item.quantity)}</td>
-            </tr>
-          ))}
-        </tbody>
-        <tfoot>
-          <tr>
-            <th scope="row" colSpan={3}>
-              Subtotal
-            </th>
-            <td>{formatCents(order.subtotalCents)}</td>
-          </tr>
-          <tr>
-            <th scope="row" colSpan={3}>
-              Delivery ({order.deliveryProvider.name})
-            </th>
-            <td>{formatCents(order.shippingCents)}</td>
-          </tr>
-          <tr>
-            <th scope="row" colSpan={3}>
-              Total
-            </th>
-            <td>
-              <strong>{formatCents(order.totalCents)}</strong>
-            </td>
-          </tr>
-        </tfoot>
-      </table>
+      <OrderLines order={order} hrefFor={(bookId) => `/books/${bookId}`} captionHidden />
 
       <div className="order-facts">
         <section aria-labelledby="ship-to">

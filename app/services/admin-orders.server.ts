@@ -18,7 +18,12 @@ import { ORDER_STATUS_LABELS, type OrderStatus } from "~/lib/order-status";
 import { Order } from "~/models/Order";
 import { OrderEvent } from "~/models/OrderEvent";
 import { recordAudit, type Actor } from "./audit.server";
-import { cancelPaidOrder, type CancelDependencies, type RefundOutcome } from "./orders.server";
+import {
+  cancelPaidOrder,
+  shipToOf,
+  type CancelDependencies,
+  type RefundOutcome,
+} from "./orders.server";
 
 export const ADMIN_ORDERS_PAGE_SIZE = 25;
 
@@ -174,15 +179,7 @@ export async function getAdminOrder(db: Db, orderId: number) {
     createdAt: order.createdAt!,
     updatedAt: order.updatedAt!,
     customer,
-    shipTo: {
-      fullName: order.shipName,
-      line1: order.shipLine1,
-      line2: order.shipLine2,
-      city: order.shipCity,
-      region: order.shipRegion,
-      postalCode: order.shipPostalCode,
-      country: order.shipCountry,
-    },
+    shipTo: shipToOf(order),
     deliveryProvider: {
       id: provider.id,
       name: provider.name,

@@ -49,6 +49,19 @@ export interface OrderDetails {
 }
 
 /** Only a paid order that has not shipped can be cancelled by its shopper. */
+/** Where an order goes, from its ship_* columns (the shopper's and the admin's order pages). */
+export function shipToOf(order: Order): OrderDetails["shipTo"] {
+  return {
+    fullName: order.shipName,
+    line1: order.shipLine1,
+    line2: order.shipLine2,
+    city: order.shipCity,
+    region: order.shipRegion,
+    postalCode: order.shipPostalCode,
+    country: order.shipCountry,
+  };
+}
+
 export function isCancellable(status: OrderStatus): boolean {
   return status === "paid";
 }
@@ -80,15 +93,7 @@ export async function getOrder(db: Db, userId: number, orderId: number): Promise
     totalCents: order.totalCents,
     trackingNumber: order.trackingNumber,
     createdAt: order.createdAt!,
-    shipTo: {
-      fullName: order.shipName,
-      line1: order.shipLine1,
-      line2: order.shipLine2,
-      city: order.shipCity,
-      region: order.shipRegion,
-      postalCode: order.shipPostalCode,
-      country: order.shipCountry,
-    },
+    shipTo: shipToOf(order),
     deliveryProvider: {
       name: order.deliveryProvider!.name,
       coverageArea: order.deliveryProvider!.coverageArea,

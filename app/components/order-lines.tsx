@@ -1,0 +1,78 @@
+import { formatCents } from "~/lib/money";
+
+interface OrderLine {
+  bookId: number;
+  title: string;
+  unitPriceCents: number;
+  quantity: number;
+}
+
+/**
+ * An order's books and totals, as the shopper and the admin both see them;
+ * only where a title links to differs (`hrefFor`).
+ */
+export function OrderLines({
+  order,
+  hrefFor,
+  captionHidden = false,
+}: {
+  order: {
+    items: OrderLine[];
+    subtotalCents: number;
+    shippingCents: number;
+    totalCents: number;
+    deliveryProvider: { name: string };
+  };
+  hrefFor: (bookId: number) => string;
+  captionHidden?: boolean;
+}) {
+  return (
+    <table className="order-lines">
+      <caption className={captionHidden ? "visually-hidden" : undefined}>
+        Books in this order
+      </caption>
+      <thead>
+        <tr>
+          <th scope="col">Book</th>
+          <th scope="col">Price</th>
+          <th scope="col">Quantity</th>
+          <th scope="col">Total</th>
+        </tr>
+      </thead>
+      <tbody>
+        {order.items.map((item) => (
+          <tr key={item.bookId}>
+            <th scope="row">
+              <a href={hrefFor(item.bookId)}>{item.title}</a>
+            </th>
+            <td>{formatCents(item.unitPriceCents)}</td>
+            <td>{item.quantity}</td>
+            <td>{formatCents(item.unitPriceCents * item.quantity)}</td>
+          </tr>
+        ))}
+      </tbody>
+      <tfoot>
+        <tr>
+          <th scope="row" colSpan={3}>
+            Subtotal
+          </th>
+          <td>{formatCents(order.subtotalCents)}</td>
+        </tr>
+        <tr>
+          <th scope="row" colSpan={3}>
+            Delivery ({order.deliveryProvider.name})
+          </th>
+          <td>{formatCents(order.shippingCents)}</td>
+        </tr>
+        <tr>
+          <th scope="row" colSpan={3}>
+            Total
+          </th>
+          <td>
+            <strong>{formatCents(order.totalCents)}</strong>
+          </td>
+        </tr>
+      </tfoot>
+    </table>
+  );
+}
