@@ -29,6 +29,7 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { HandleDocumentRequestFunction, ServerBuild } from "@remix-run/node";
+import { DatabaseUnavailableError } from "../app/lib/db.server";
 import type { Logger } from "../app/lib/logger.server";
 
 export interface AdmissionLimits {
@@ -52,7 +53,7 @@ const OVERLOADED_WAIT_MS = 10;
 /** Overload passes quickly: a second is long enough for a queue to drain. */
 const BUSY_RETRY_AFTER_SECONDS = 1;
 /** A database that stopped answering (failover, restart) takes longer to come back. */
-const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
+const UNAVAILABLE_RETRY_AFTER_SECONDS = DatabaseUnavailableError.retryAfterSeconds;
 /** At most one "overloaded" log line per this many milliseconds, with a count. */
 const REPORT_EVERY_MS = 10_000;
 
@@ -157,7 +158,7 @@ function bypasses(url: string): boolean {
 
 const TEXT = {
   busy: "Too many people are shopping at this very moment. Please try again in a few seconds.",
-  database: "We could not reach our shelves just now. Please try again in a few seconds.",
+  database: DatabaseUnavailableError.publicMessage,
 };
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);

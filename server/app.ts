@@ -82,6 +82,15 @@ export function createApp({
 
   const app = express();
   app.disable("x-powered-by");
+  // A resource route that sends its own Content-Security-Policy (a cover's SVG)
+  // replaces the page policy helmet set; Remix appends each header and would add
+  // a second one. Set once on this app's response prototype, not per request.
+  const append = app.response.append;
+  app.response.append = function (this: Response, field: string, value?: string | string[]) {
+    return field.toLowerCase() === "content-security-policy"
+      ? this.set(field, value)
+      : append.call(this, field, value);
+  };
   // Behind the ALB exactly one hop is trusted, so X-Forwarded-For cannot be spoofed.
   app.set("trust proxy", config.trustProxy);
 
@@ -171,16 +180,6 @@ export function createApp({
   // image asked for it), and not stored: a release's assets may appear later.
   app.use(["/build", "/uploads"], (_req, res) => {
     res.status(404).set("Cache-Control", "no-store").type("text/plain").send("Not found");
-  });
-  // A resource route that sends its own Content-Security-Policy (a cover's
-  // SVG) replaces the page policy helmet set; Remix would add a second one.
-  app.use((_req, res, next) => {
-    const append = res.append.bind(res);
-    res.append = (field, value) =>
-      field.toLowerCase() === "content-security-policy"
-        ? res.set(field, value)
-        : append(field, value);
-    next();
   });
 
   app.all(

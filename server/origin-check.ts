@@ -59,7 +59,7 @@ export function checkRequestTarget() {
     }
     // Remix's old data requests: with single fetch our pages never make one,
     // and Remix would still answer it, logging each as an error.
-    if (searchOf(req).has("_data")) {
+    if (req.url.includes("_data") && searchOf(req).has("_data")) {
       return refuse(res, 400, "This address does not take a _data parameter.");
     }
     next();

@@ -113,13 +113,16 @@ export class DatabaseUnavailableError extends DomainError {
   readonly status = 503;
   /** Seconds a client should wait before trying again. */
   static readonly retryAfterSeconds = 5;
+  /** What people are told (server/admission.ts's 503 page says the same). */
+  static readonly publicMessage =
+    "We could not reach our shelves just now. Please try again in a few seconds.";
 
   constructor(
     /** What happened, for logs; people see the fixed message. */
     readonly detail: string,
     options?: { cause?: unknown },
   ) {
-    super("We could not reach our shelves just now. Please try again in a few seconds.", options);
+    super(DatabaseUnavailableError.publicMessage, options);
     this.name = "DatabaseUnavailableError";
   }
 

@@ -182,17 +182,10 @@ interface GenreGroup {
   key: string;
 }
 
-/**
- * What two spellings of one genre have in common: no case, no accents, single
- * spaces. At least as forgiving as MySQL's case- and accent-insensitive
- * collations, so whatever MySQL would match is among a group's spellings.
- */
-export function genreKey(genre: string): string {
-  return sortKey(genre);
-}
-
 async function findGenre(db: Db, genre: string): Promise<GenreGroup | undefined> {
-  const key = genreKey(genre);
+  // Spellings of one genre share a sort key (no case, no accents, single spaces): at least as
+  // forgiving as MySQL's collations, so whatever MySQL would match is among a group's spellings.
+  const key = sortKey(genre);
   return (await genreGroups(db)).find((group) => group.key === key);
 }
 
@@ -211,7 +204,7 @@ function genreGroups(db: Db): Promise<GenreGroup[]> {
     const groups = new Map<string, GenreGroup & { largest: number }>();
     for (const row of rows.sort((a, b) => byCodePoint(a.genre, b.genre))) {
       const count = Number(row.count);
-      const key = genreKey(row.genre);
+      const key = sortKey(row.genre);
       const group = groups.get(key);
       if (!group) {
         groups.set(key, { genre: row.genre, count, spellings: [row.genre], key, largest: count });
