@@ -30,6 +30,7 @@ import {
 import { createTestDatabase, enginesUnderTest, type TestDatabase } from "../helpers/databases";
 import { createUser, insertBook, type TestUser } from "../helpers/fixtures";
 import { locationOf, TestClient, textOf } from "../helpers/http-client";
+import { filesUnder } from "../helpers/files";
 
 const ready = await prerequisitesMet("the unwritable uploads test", {});
 const engines = ready ? await enginesUnderTest() : [];
@@ -41,15 +42,6 @@ const asRoot = process.getuid?.() === 0;
 const serverUser = asRoot ? { uid: NOBODY, gid: NOBODY } : {};
 
 const STACK_TRACE = /\bat [^\n<]*\.(?:js|ts|tsx|mjs|cjs):\d+|node_modules/;
-
-/** Every file under `dir`, dot-files (temporary names) included, as sorted relative paths. */
-async function filesUnder(dir: string): Promise<string[]> {
-  const entries = await fs.readdir(dir, { recursive: true, withFileTypes: true });
-  return entries
-    .filter((entry) => !entry.isDirectory())
-    .map((entry) => path.relative(dir, path.join(entry.parentPath ?? entry.path, entry.name)))
-    .sort();
-}
 
 async function chownTree(dir: string, uid: number) {
   await fs.chown(dir, uid, uid);

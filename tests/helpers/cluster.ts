@@ -23,6 +23,7 @@ import os from "node:os";
 import path from "node:path";
 import { mysqlAvailable, MYSQL_SERVER_URL } from "./databases";
 import { repoRoot } from "./server";
+import { freePort } from "./net";
 
 export const SERVER_ENTRY = path.join(repoRoot, "build", "server", "index.js");
 const CLI_ENTRY = path.join(repoRoot, "build", "server", "cli.js");
@@ -86,14 +87,6 @@ export async function prerequisitesMet(suite: string, needs: Prerequisites): Pro
   }
   console.warn(`\n*** NOTICE: ${suite} SKIPPED: missing ${missing.join(", ")} ***\n`);
   return false;
-}
-
-export async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 export async function makeTempDir(prefix: string): Promise<string> {

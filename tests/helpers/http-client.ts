@@ -32,10 +32,18 @@ export class TestClient {
     return this.request(path, { ...init, method: init.method ?? "GET" });
   }
 
-  /** Posts `fields` as a page's form would: a document navigation (Sec-Fetch-Mode: navigate). */
-  async post(path: string, fields: FormFields, init: RequestInit = {}): Promise<Response> {
+  /**
+   * Posts `fields` as a page's form would: a document navigation (Sec-Fetch-Mode: navigate).
+   * Name/value pairs are sent in their order, repeats included.
+   */
+  async post(
+    path: string,
+    fields: FormFields | Array<[string, string]>,
+    init: RequestInit = {},
+  ): Promise<Response> {
     const body = new URLSearchParams();
-    for (const [name, value] of Object.entries(fields)) {
+    const entries = Array.isArray(fields) ? fields : Object.entries(fields);
+    for (const [name, value] of entries) {
       for (const one of Array.isArray(value) ? value : [value]) body.append(name, String(one));
     }
     return this.request(path, {

@@ -11,7 +11,8 @@ import fsp from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import mysql from "mysql2/promise";
-import { findExecutable, freePort, makeTempDir, track, waitFor, type Exit } from "./cluster";
+import { findExecutable, makeTempDir, track, waitFor, type Exit } from "./cluster";
+import { freePort } from "./net";
 
 export interface PrivateMariaDb {
   /** Server-level URL, without a database: mysql://root@127.0.0.1:<port>. */

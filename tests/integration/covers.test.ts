@@ -18,6 +18,7 @@ import { createTestDatabase, enginesUnderTest, type TestDatabase } from "../help
 import { createUser, insertBook } from "../helpers/fixtures";
 import { locationOf, TestClient, textOf } from "../helpers/http-client";
 import { startTestServer, type TestServer } from "../helpers/server";
+import { filesUnder } from "../helpers/files";
 
 const engines = await enginesUnderTest();
 
@@ -103,15 +104,6 @@ function postMultipart(
     }
     request.end();
   });
-}
-
-/** Every file under `dir`, dot-files (temporary names) included, as sorted relative paths. */
-async function filesUnder(dir: string): Promise<string[]> {
-  const entries = await fs.readdir(dir, { recursive: true, withFileTypes: true });
-  return entries
-    .filter((entry) => !entry.isDirectory())
-    .map((entry) => path.relative(dir, path.join(entry.parentPath ?? entry.path, entry.name)))
-    .sort();
 }
 
 /** A picture with some detail (smoothed noise), so files have realistic sizes. */

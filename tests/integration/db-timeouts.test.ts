@@ -6,7 +6,6 @@
  * These tests also pin the knex internals the bounds rely on (the client's
  * `query` and `acquireConnection`): a knex upgrade that changes them fails here.
  */
-import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseDatabaseUrl } from "../../app/lib/config.server";
 import {
@@ -17,6 +16,7 @@ import {
 } from "../../app/lib/db.server";
 import { domainErrorResponse, isDomainError } from "../../app/lib/domain-errors.server";
 import { createTestDatabase, enginesUnderTest, type TestDatabase } from "../helpers/databases";
+import { silentTcpServer } from "../helpers/net";
 
 const engines = await enginesUnderTest();
 
@@ -35,24 +35,6 @@ async function failure(work: () => Promise<unknown>): Promise<{ error: unknown; 
     return { error, ms: performance.now() - started };
   }
   throw new Error("expected the query to fail");
-}
-
-/** A TCP server that accepts connections and never says a word, like a hung database host. */
-async function silentServer() {
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((socket) => {
-    sockets.add(socket);
-    socket.on("error", () => undefined);
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return {
-    port: (server.address() as net.AddressInfo).port,
-    connections: () => sockets.size,
-    async close() {
-      for (const socket of sockets) socket.destroy();
-      await new Promise((resolve) => server.close(resolve));
-    },
-  };
 }
 
 describe("a database error people should see as 'try again'", () => {
@@ -139,7 +121,7 @@ describe.runIf(engines.includes("mysql"))("MySQL bounds", () => {
   });
 
   it("gives up on a server that accepts TCP and never answers, after the connect bound", async () => {
-    const silent = await silentServer();
+    const silent = await silentTcpServer();
     const url = `mysql://root@127.0.0.1:${silent.port}/shop`;
     const db = createDb(parseDatabaseUrl(url), {
       min: 0,
@@ -161,7 +143,7 @@ describe.runIf(engines.includes("mysql"))("MySQL bounds", () => {
   });
 
   it("answers 'unavailable' when nothing listens at all", async () => {
-    const closed = await silentServer();
+    const closed = await silentTcpServer();
     const port = closed.port;
     await closed.close();
     const db = createDb(parseDatabaseUrl(`mysql://root@127.0.0.1:${port}/shop`), {

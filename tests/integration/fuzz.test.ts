@@ -48,6 +48,7 @@ import {
   TEST_SESSION_SECRET,
   type TestServer,
 } from "../helpers/server";
+import { filesUnder } from "../helpers/files";
 
 const engines = await enginesUnderTest();
 
@@ -823,14 +824,6 @@ let tables: string[] = [];
 const digest = (value: unknown) =>
   crypto.createHash("sha256").update(JSON.stringify(value)).digest("hex").slice(0, 16);
 
-async function filesUnder(dir: string): Promise<string[]> {
-  const entries = await fs.readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
-  return entries
-    .filter((entry) => !entry.isDirectory())
-    .map((entry) => path.relative(dir, path.join(entry.parentPath ?? entry.path, entry.name)))
-    .sort();
-}
-
 /** A picture of everything a request could write: a digest per table, and the files. */
 async function snapshot(): Promise<Record<string, string>> {
   const picture: Record<string, string> = {};
@@ -951,17 +944,7 @@ async function sendForm(client: TestClient, spec: FormSpec, sample: Sample) {
       res: await client.postMultipart(target, parts),
     };
   }
-  const body = new URLSearchParams(pairs).toString();
-  const res = await client.request(target, {
-    method: "POST",
-    body,
-    headers: {
-      "Content-Type": "application/x-www-form-urlencoded",
-      Accept: "text/html",
-      "Sec-Fetch-Mode": "navigate",
-    },
-  });
-  return { target, sent: Object.fromEntries(sent), res };
+  return { target, sent: Object.fromEntries(sent), res: await client.post(target, pairs) };
 }
 
 const show = (value: unknown) =>

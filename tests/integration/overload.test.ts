@@ -8,13 +8,14 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs/promises";
 import http from "node:http";
-import net from "node:net";
+import type net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { createLogger } from "../../app/lib/logger.server";
 import { admissionControl, type AdmissionLimits } from "../../server/admission";
 import { repoRoot } from "../helpers/server";
+import { freePort } from "../helpers/net";
 
 const cleanups: Array<() => Promise<unknown> | unknown> = [];
 afterEach(async () => {
@@ -196,14 +197,6 @@ describe("admission control", () => {
 });
 
 // ───────────────────── the production entry ─────────────────────
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 async function startServer(env: Record<string, string>) {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), "bookstore-overload-"));

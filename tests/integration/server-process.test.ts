@@ -11,6 +11,7 @@ import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { createTestDatabase, enginesUnderTest, serverKnex } from "../helpers/databases";
 import { repoRoot } from "../helpers/server";
+import { freePort, silentTcpServer } from "../helpers/net";
 
 const engines = await enginesUnderTest();
 
@@ -22,14 +23,6 @@ afterEach(async () => {
   for (const child of running.splice(0)) if (child.exitCode === null) child.kill("SIGKILL");
   for (const dir of tempDirs.splice(0)) await fs.rm(dir, { recursive: true, force: true });
 });
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 interface Started {
   child: ChildProcess;
@@ -103,24 +96,6 @@ function logLines(output: string): Array<Record<string, unknown>> {
     .split("\n")
     .filter((line) => line.startsWith("{"))
     .map((line) => JSON.parse(line) as Record<string, unknown>);
-}
-
-/** A TCP server that accepts connections and never says a word, like a hung database host. */
-async function silentTcpServer() {
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((socket) => {
-    sockets.add(socket);
-    socket.on("error", () => undefined);
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return {
-    port: (server.address() as net.AddressInfo).port,
-    connections: () => sockets.size,
-    async close() {
-      for (const socket of sockets) socket.destroy();
-      await new Promise((resolve) => server.close(resolve));
-    },
-  };
 }
 
 type Attempt =

@@ -8,7 +8,6 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -22,6 +21,7 @@ import {
   runScript,
   type ScriptRun,
 } from "../packer/support";
+import { freePort } from "../helpers/net";
 
 const buildExists = fs.existsSync(path.join(repoRoot, "build/server/index.js"));
 if (!buildExists && !inCi) {
@@ -52,17 +52,6 @@ function installInto(root: string, tarball: string, appVersion = version): Scrip
     // From the local npm cache; the registry only for what the cache lacks (this
     // project's npm config omits resolved URLs, so a cold packument is fetched).
     npm_config_prefer_offline: "true",
-  });
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
   });
 }
 
