@@ -76,3 +76,36 @@ export function OrderLines({
     </table>
   );
 }
+
+/** The address an order ships to, as both order pages show it. */
+export function ShipToAddress({
+  shipTo,
+}: {
+  shipTo: {
+    fullName: string;
+    line1: string;
+    line2: string | null;
+    city: string;
+    region: string;
+    postalCode: string;
+    country: string;
+  };
+}) {
+  return (
+    <address>
+      {shipTo.fullName}
+      <br />
+      {shipTo.line1}
+      {shipTo.line2 ? (
+        <>
+          <br />
+          {shipTo.line2}
+        </>
+      ) : null}
+      <br />
+      {shipTo.city}, {shipTo.region} {shipTo.postalCode}
+      <br />
+      {shipTo.country}
+    </address>
+  );
+}

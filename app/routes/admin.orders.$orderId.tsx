@@ -5,7 +5,7 @@ import { data, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { OrderLines } from "~/components/order-lines";
+import { OrderLines, ShipToAddress } from "~/components/order-lines";
 import { Field, FormErrors, SubmitButton, useIsPending } from "~/components/forms";
 import { requireAdmin } from "~/lib/auth.server";
 import { formatDateTime } from "~/lib/dates";
@@ -243,21 +243,7 @@ export default function AdminOrder() {
         </section>
         <section aria-labelledby="ship-to">
           <h2 id="ship-to">Shipping to</h2>
-          <address>
-            {order.shipTo.fullName}
-            <br />
-            {order.shipTo.line1}
-            {order.shipTo.line2 ? (
-              <>
-                <br />
-                {order.shipTo.line2}
-              </>
-            ) : null}
-            <br />
-            {order.shipTo.city}, {order.shipTo.region} {order.shipTo.postalCode}
-            <br />
-            {order.shipTo.country}
-          </address>
+          <ShipToAddress shipTo={order.shipTo} />
           <p>
             By {order.deliveryProvider.name} ({order.deliveryProvider.coverageArea})
             {order.deliveryProvider.active ? null : " — no longer offered at checkout"}

@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { OrderLines } from "~/components/order-lines";
+import { OrderLines, ShipToAddress } from "~/components/order-lines";
 import { FormErrors, SubmitButton, useIsPending } from "~/components/forms";
 import { requireUser } from "~/lib/auth.server";
 import { formatDateTime } from "~/lib/dates";
@@ -69,21 +69,7 @@ export default function OrderPage() {
       <div className="order-facts">
         <section aria-labelledby="ship-to">
           <h2 id="ship-to">Shipping to</h2>
-          <address>
-            {order.shipTo.fullName}
-            <br />
-            {order.shipTo.line1}
-            {order.shipTo.line2 ? (
-              <>
-                <br />
-                {order.shipTo.line2}
-              </>
-            ) : null}
-            <br />
-            {order.shipTo.city}, {order.shipTo.region} {order.shipTo.postalCode}
-            <br />
-            {order.shipTo.country}
-          </address>
+          <ShipToAddress shipTo={order.shipTo} />
           <p>
             By {order.deliveryProvider.name} ({order.deliveryProvider.coverageArea})
           </p>
