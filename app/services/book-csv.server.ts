@@ -122,6 +122,8 @@ const FIELD_OF: Record<CsvColumn, BookField> = {
   stock: "stock",
   description: "description",
 };
+/** The books columns a CSV row holds, read for export and for comparing an import. */
+const BOOK_FIELDS = Object.values(FIELD_OF);
 const COLUMN_OF = Object.fromEntries(
   Object.entries(FIELD_OF).map(([column, field]) => [field, column]),
 ) as Record<BookField, CsvColumn>;
@@ -241,17 +243,7 @@ export function exportInventoryCsv(
     let afterId = 0;
     for (;;) {
       const page = (await db("books")
-        .select(
-          "id",
-          "isbn",
-          "title",
-          "author",
-          "genre",
-          "publishedYear",
-          "priceCents",
-          "stock",
-          "description",
-        )
+        .select("id", ...BOOK_FIELDS)
         .where("id", ">", afterId)
         .orderBy("id")
         .limit(EXPORT_PAGE)) as Array<BookValues & { id: number }>;
@@ -412,18 +404,7 @@ async function findByIsbn(
   const forUpdate = lock && dialectOf(db) === "mysql";
   for (const batch of chunks(isbns, LOOKUP_BATCH)) {
     const query = db("books")
-      .select(
-        "id",
-        "isbn",
-        "title",
-        "author",
-        "genre",
-        "publishedYear",
-        "priceCents",
-        "stock",
-        "description",
-        "archivedAt",
-      )
+      .select("id", ...BOOK_FIELDS, "archivedAt")
       .whereIn("isbn", batch);
     if (forUpdate) query.forUpdate();
     for (const book of (await query) as ExistingBook[]) found.set(book.isbn, book);
