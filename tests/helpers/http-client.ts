@@ -61,36 +61,11 @@ export class TestClient {
 
   /** Posts a multipart form (file inputs), as a browser submitting such a page's form does. */
   async postMultipart(path: string, parts: MultipartPart[]): Promise<Response> {
-    const boundary = `----BookstoreTest${Math.random().toString(16).slice(2)}`;
-    const chunks: Buffer[] = [];
-    for (const part of parts) {
-      chunks.push(Buffer.from(`--${boundary}\r\n`));
-      if ("bytes" in part) {
-        chunks.push(
-          Buffer.from(
-            `Content-Disposition: form-data; name="${part.name}"; filename="${part.filename}"\r\n` +
-              `Content-Type: ${part.type ?? "application/octet-stream"}\r\n\r\n`,
-          ),
-          Buffer.from(part.bytes),
-          Buffer.from("\r\n"),
-        );
-      } else {
-        chunks.push(
-          Buffer.from(
-            `Content-Disposition: form-data; name="${part.name}"\r\n\r\n${part.value}\r\n`,
-          ),
-        );
-      }
-    }
-    chunks.push(Buffer.from(`--${boundary}--\r\n`));
+    const { body, contentType } = multipartBody(parts);
     return this.request(path, {
       method: "POST",
-      body: Buffer.concat(chunks),
-      headers: {
-        "Content-Type": `multipart/form-data; boundary=${boundary}`,
-        Accept: "text/html",
-        "Sec-Fetch-Mode": "navigate",
-      },
+      body,
+      headers: { "Content-Type": contentType, Accept: "text/html", "Sec-Fetch-Mode": "navigate" },
     });
   }
 
@@ -169,6 +144,34 @@ function send(
     request.on("error", reject);
     request.end(payload);
   });
+}
+
+/** A multipart/form-data body as a browser builds it. */
+export function multipartBody(parts: MultipartPart[]): {
+  body: Buffer<ArrayBuffer>;
+  contentType: string;
+} {
+  const boundary = `----BookstoreTest${Math.random().toString(16).slice(2)}`;
+  const chunks: Buffer[] = [];
+  for (const part of parts) {
+    chunks.push(Buffer.from(`--${boundary}\r\n`));
+    if ("bytes" in part) {
+      chunks.push(
+        Buffer.from(
+          `Content-Disposition: form-data; name="${part.name}"; filename="${part.filename}"\r\n` +
+            `Content-Type: ${part.type ?? "application/octet-stream"}\r\n\r\n`,
+        ),
+        Buffer.from(part.bytes),
+        Buffer.from("\r\n"),
+      );
+    } else {
+      chunks.push(
+        Buffer.from(`Content-Disposition: form-data; name="${part.name}"\r\n\r\n${part.value}\r\n`),
+      );
+    }
+  }
+  chunks.push(Buffer.from(`--${boundary}--\r\n`));
+  return { body: Buffer.concat(chunks), contentType: `multipart/form-data; boundary=${boundary}` };
 }
 
 export function isRedirect(response: Response): boolean {

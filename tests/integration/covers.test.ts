@@ -16,40 +16,17 @@ import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, enginesUnderTest, type TestDatabase } from "../helpers/databases";
 import { createUser, insertBook } from "../helpers/fixtures";
-import { locationOf, TestClient, textOf } from "../helpers/http-client";
+import {
+  locationOf,
+  multipartBody,
+  TestClient,
+  textOf,
+  type MultipartPart,
+} from "../helpers/http-client";
 import { startTestServer, type TestServer } from "../helpers/server";
 import { filesUnder } from "../helpers/files";
 
 const engines = await enginesUnderTest();
-
-type Part =
-  | { name: string; value: string }
-  | { name: string; filename: string; type?: string; bytes: Uint8Array };
-
-/** A multipart/form-data body as a browser builds it. */
-function multipart(parts: Part[]): { body: Buffer; contentType: string } {
-  const boundary = `----BookstoreTest${crypto.randomBytes(8).toString("hex")}`;
-  const chunks: Buffer[] = [];
-  for (const part of parts) {
-    chunks.push(Buffer.from(`--${boundary}\r\n`));
-    if ("bytes" in part) {
-      chunks.push(
-        Buffer.from(
-          `Content-Disposition: form-data; name="${part.name}"; filename="${part.filename}"\r\n` +
-            `Content-Type: ${part.type ?? "application/octet-stream"}\r\n\r\n`,
-        ),
-        Buffer.from(part.bytes),
-        Buffer.from("\r\n"),
-      );
-    } else {
-      chunks.push(
-        Buffer.from(`Content-Disposition: form-data; name="${part.name}"\r\n\r\n${part.value}\r\n`),
-      );
-    }
-  }
-  chunks.push(Buffer.from(`--${boundary}--\r\n`));
-  return { body: Buffer.concat(chunks), contentType: `multipart/form-data; boundary=${boundary}` };
-}
 
 /**
  * Posts a multipart form as a browser submitting a page's form does
@@ -60,10 +37,10 @@ function multipart(parts: Part[]): { body: Buffer; contentType: string } {
 function postMultipart(
   client: TestClient,
   pathname: string,
-  parts: Part[],
+  parts: MultipartPart[],
   { chunked = false, headers = {} }: { chunked?: boolean; headers?: Record<string, string> } = {},
 ): Promise<Response> {
-  const { body, contentType } = multipart(parts);
+  const { body, contentType } = multipartBody(parts);
   const cookie = [...client.cookies].map(([name, value]) => `${name}=${value}`).join("; ");
   const requestHeaders: Record<string, string> = {
     "Content-Type": contentType,
