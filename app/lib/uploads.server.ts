@@ -371,6 +371,20 @@ const FOLDER = /^[a-z][a-z0-9-]{0,31}$/;
  * hold). Equal images share one file. The temporary name starts with a dot,
  * which the /uploads handler never serves.
  */
+/**
+ * `mkdir -p` that fails with the real cause. Node's recursive mkdir reports a
+ * read-only file system (EFS mounted read-only) as ENOENT, which would send
+ * whoever reads the log looking for a missing folder; a plain mkdir says EROFS.
+ */
+export async function ensureDirectory(dir: string): Promise<void> {
+  try {
+    await fs.mkdir(dir, { recursive: true });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+    await fs.mkdir(dir);
+  }
+}
+
 export async function storeImage(
   uploadsDir: string,
   bytes: Uint8Array,
@@ -381,7 +395,7 @@ export async function storeImage(
   }
   const name = `${crypto.createHash("sha256").update(bytes).digest("hex")}.${extension}`;
   const dir = path.join(uploadsDir, folder);
-  await fs.mkdir(dir, { recursive: true });
+  await ensureDirectory(dir);
   const temporary = path.join(dir, `.${name}.${crypto.randomBytes(8).toString("hex")}.tmp`);
   try {
     const handle = await fs.open(temporary, "wx");

@@ -61,6 +61,7 @@ import { wholeNumberField } from "~/lib/validation";
 import type { Actor } from "./audit.server";
 import { forgetCatalogCaches } from "./catalog.server";
 import { sortKey } from "~/lib/sort-key";
+import { ensureDirectory } from "~/lib/uploads.server";
 
 /** The file's columns, in the order the export writes them. */
 export const CSV_COLUMNS = [
@@ -853,7 +854,7 @@ function importsDir(uploadsDir: string): string {
 export async function keepImportFile(uploadsDir: string, bytes: Uint8Array): Promise<string> {
   const token = crypto.createHash("sha256").update(bytes).digest("hex");
   const dir = importsDir(uploadsDir);
-  await fs.mkdir(dir, { recursive: true });
+  await ensureDirectory(dir);
   const temp = path.join(dir, `.${token}.${crypto.randomBytes(6).toString("hex")}.tmp`);
   // Written aside and renamed: another instance never reads half a file.
   await fs.writeFile(temp, bytes);

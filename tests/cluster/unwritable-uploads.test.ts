@@ -12,11 +12,15 @@
  *   stored are still served;
  * - once the folder is writable again, the same process takes uploads again.
  *
- * File permissions do not stop root, so when the tests run as root the server
- * runs as `nobody` (uid 65534).
+ * File permissions do not stop root, so when the tests run as root the folder
+ * is made read-only the way production's would be: a read-only (bind) mount,
+ * which refuses root too. (Running the server as `nobody` instead needs every
+ * folder above the checkout to be open to it, which a fresh clone's may not be.)
  */
+import { execFile } from "node:child_process";
 import fs from "node:fs/promises";
 import path from "node:path";
+import { promisify } from "node:util";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -37,18 +41,10 @@ const engines = ready ? await enginesUnderTest() : [];
 // Production's engine when this machine has it (CI does); the behaviour is the engine's business not.
 const engine = engines.includes("mysql") ? "mysql" : "sqlite";
 
-const NOBODY = 65534;
 const asRoot = process.getuid?.() === 0;
-const serverUser = asRoot ? { uid: NOBODY, gid: NOBODY } : {};
+const run = promisify(execFile);
 
 const STACK_TRACE = /\bat [^\n<]*\.(?:js|ts|tsx|mjs|cjs):\d+|node_modules/;
-
-async function chownTree(dir: string, uid: number) {
-  await fs.chown(dir, uid, uid);
-  for (const entry of await fs.readdir(dir, { recursive: true })) {
-    await fs.chown(path.join(dir, entry), uid, uid);
-  }
-}
 
 describe.runIf(ready)(`an uploads folder that is not writable, on ${engine}`, () => {
   let t: TestDatabase;
@@ -78,7 +74,19 @@ describe.runIf(ready)(`an uploads folder that is not writable, on ${engine}`, ()
     audit: await t.db("auditEvents").count({ n: "*" }).first(),
     offers: await t.db("offers").count({ n: "*" }).first(),
   });
+  let mounted = false;
   const setWritable = async (writable: boolean) => {
+    if (asRoot) {
+      if (!writable && !mounted) {
+        await run("mount", ["--bind", uploadsDir, uploadsDir]);
+        mounted = true;
+        await run("mount", ["-o", "remount,ro,bind", uploadsDir]);
+      } else if (writable && mounted) {
+        await run("umount", [uploadsDir]);
+        mounted = false;
+      }
+      return;
+    }
     for (const folder of [uploadsDir, path.join(uploadsDir, "covers")]) {
       await fs.chmod(folder, writable ? 0o755 : 0o555);
     }
@@ -90,11 +98,6 @@ describe.runIf(ready)(`an uploads folder that is not writable, on ${engine}`, ()
     await fs.chmod(dir, 0o755);
     uploadsDir = path.join(dir, "uploads");
     await fs.mkdir(path.join(uploadsDir, "covers"), { recursive: true });
-    if (asRoot) {
-      await chownTree(uploadsDir, NOBODY);
-      // SQLite: the server's user writes the database file and its journal beside it.
-      if (engine === "sqlite") await chownTree(path.dirname(t.url.slice("sqlite:".length)), NOBODY);
-    }
     const signIn = async (user: TestUser, client: TestClient) => {
       const res = await client.post("/login", { email: user.email, password: user.password });
       expect(res.status).toBe(302);
@@ -105,7 +108,6 @@ describe.runIf(ready)(`an uploads folder that is not writable, on ${engine}`, ()
     server = await startServerProcess({
       name: "readonly-uploads",
       env: { DATABASE_URL: t.url, UPLOADS_DIR: uploadsDir },
-      ...serverUser,
     });
     await server.waitUntilReady();
     admin = await signIn(adminUser, new TestClient(server.url));
@@ -172,10 +174,11 @@ describe.runIf(ready)(`an uploads folder that is not writable, on ${engine}`, ()
         () =>
           server.lines.find((line) => line.requestId === requestId && line.err) ??
           server.lines.find(
-            (line) => line.requestId === requestId && /EACCES/.test(JSON.stringify(line)),
+            (line) => line.requestId === requestId && /EACCES|EROFS/.test(JSON.stringify(line)),
           ),
       );
-      expect(JSON.stringify(logged), what).toMatch(/EACCES/);
+      // The cause, as the file system gave it: a read-only mount (root) or permissions.
+      expect(JSON.stringify(logged), what).toMatch(asRoot ? /EROFS/ : /EACCES/);
       // Nothing half-written.
       expect(await state(), what).toEqual(before);
     }
