@@ -5,7 +5,7 @@
  * server talks to a local Secrets Manager (AWS_ENDPOINT_URL_SECRETS_MANAGER);
  * the database is a fresh MariaDB database with its own user.
  */
-import { execFile, spawn } from "node:child_process";
+import { execFile } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs/promises";
 import os from "node:os";
@@ -14,6 +14,7 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { enginesUnderTest, serverKnex, uniqueDatabaseName } from "../helpers/databases";
 import { FakeSecretsManager } from "../helpers/fake-secrets-manager";
+import { startEntry } from "../helpers/entry-process";
 import { repoRoot } from "../helpers/server";
 
 const engines = await enginesUnderTest();
@@ -82,37 +83,18 @@ describe.runIf(engines.includes("mysql"))("starting on AWS settings (Secrets Man
   });
 
   it("serves and is ready, having read both secrets", async () => {
-    const child = spawn(process.execPath, [path.join(repoRoot, "build/server/index.js")], {
-      env,
-      cwd: dir,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let output = "";
-    child.stdout.on("data", (chunk) => (output += chunk));
-    child.stderr.on("data", (chunk) => (output += chunk));
-    const exited = new Promise((resolve) => child.once("exit", resolve));
+    const server = await startEntry(env, dir);
+    const { port } = server;
     try {
-      // PORT=0: the OS picks a port; find it in the "listening" log line.
-      const port = await new Promise<number>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no listening line:\n${output}`)), 20_000);
-        child.stdout.on("data", () => {
-          const line = output.split("\n").find((l) => l.includes('"msg":"listening"'));
-          if (line) {
-            clearTimeout(timer);
-            resolve((JSON.parse(line) as { port: number }).port);
-          }
-        });
-      });
       const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
       expect(await ready.json()).toEqual({
         status: "ready",
         checks: { database: "ok", uploads: "ok" },
       });
       expect(secrets.fetchesOf(sessionSecretArn)).toBe(1);
-      expect(output).not.toContain(password);
+      expect(server.output()).not.toContain(password);
     } finally {
-      child.kill("SIGTERM");
-      await exited;
+      await server.stop();
     }
   });
 });

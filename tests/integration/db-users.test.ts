@@ -17,6 +17,7 @@ import mysql from "mysql2/promise";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { enginesUnderTest, serverKnex, uniqueDatabaseName } from "../helpers/databases";
 import { FakeSecretsManager } from "../helpers/fake-secrets-manager";
+import { startEntry } from "../helpers/entry-process";
 import { repoRoot } from "../helpers/server";
 
 const engines = await enginesUnderTest();
@@ -350,26 +351,12 @@ describe.runIf(engines.includes("mysql"))("db:users, then the app and migrator u
   });
 
   it("serves as the app user, never as the migrator or the master user", async () => {
-    const child = spawn(process.execPath, [path.join(repoRoot, "build/server/index.js")], {
-      env: { ...baseEnv, HOST: "127.0.0.1", PORT: "0", WEB_CONCURRENCY: "1" },
-      cwd: dir,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let output = "";
-    child.stdout.on("data", (chunk) => (output += chunk));
-    child.stderr.on("data", (chunk) => (output += chunk));
-    const exited = new Promise((resolve) => child.once("exit", resolve));
+    const server = await startEntry(
+      { ...baseEnv, HOST: "127.0.0.1", PORT: "0", WEB_CONCURRENCY: "1" },
+      dir,
+    );
+    const { port } = server;
     try {
-      const port = await new Promise<number>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no listening line:\n${output}`)), 20_000);
-        child.stdout.on("data", () => {
-          const line = output.split("\n").find((l) => l.includes('"msg":"listening"'));
-          if (line) {
-            clearTimeout(timer);
-            resolve((JSON.parse(line) as { port: number }).port);
-          }
-        });
-      });
       const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
       expect(await ready.json()).toMatchObject({ status: "ready", checks: { database: "ok" } });
       const [sessions] = (await admin.raw(
@@ -377,10 +364,9 @@ describe.runIf(engines.includes("mysql"))("db:users, then the app and migrator u
         [database],
       )) as [{ user: string }[]];
       expect(sessions.map((s) => s.user)).toEqual([app.username]);
-      noPasswordIn(output);
+      noPasswordIn(server.output());
     } finally {
-      child.kill("SIGTERM");
-      await exited;
+      await server.stop();
     }
   });
 
