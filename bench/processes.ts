@@ -249,3 +249,15 @@ export function cpuShares(
   }
   return shares;
 }
+
+/** The environment for a child process: only these basics from ours, plus `extra`. */
+export function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  // A clean environment: nothing from the caller's shell (DATABASE_URL, NODE_OPTIONS…) leaks in.
+  const keep = ["PATH", "HOME", "LANG", "TZ", "TMPDIR"];
+  const env: Record<string, string> = {};
+  for (const name of keep) {
+    const value = process.env[name];
+    if (value) env[name] = value;
+  }
+  return { ...env, ...extra } as NodeJS.ProcessEnv;
+}

@@ -42,6 +42,7 @@ import {
   cpuSeconds,
   cpuShares,
   canRaisePriority,
+  childEnv,
   cpuTicks,
   freePort,
   killAllNow,
@@ -296,17 +297,6 @@ function reusableHeaders(headers: http.IncomingHttpHeaders): Record<string, stri
     result[name] = Array.isArray(value) ? value.join(", ") : value;
   }
   return result;
-}
-
-function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  // A clean environment: nothing from the caller's shell (DATABASE_URL, NODE_OPTIONS…) leaks in.
-  const keep = ["PATH", "HOME", "LANG", "TZ", "TMPDIR"];
-  const env: Record<string, string> = {};
-  for (const name of keep) {
-    const value = process.env[name];
-    if (value) env[name] = value;
-  }
-  return { ...env, ...extra } as NodeJS.ProcessEnv;
 }
 
 const pad = (text: string, width: number) => text.padEnd(width);

@@ -32,7 +32,15 @@ import knexFactory from "knex";
 import { parseDatabaseUrl } from "../app/lib/config.server";
 import { createDb } from "../app/lib/db.server";
 import type { LoadJob, LoadResult } from "./load";
-import { freePort, logTail, spawnChild, stopAll, waitForHttp, type Child } from "./processes";
+import {
+  childEnv,
+  freePort,
+  logTail,
+  spawnChild,
+  stopAll,
+  waitForHttp,
+  type Child,
+} from "./processes";
 import { seedBenchCatalog } from "./seed";
 import { median, round } from "./stats";
 
@@ -65,14 +73,6 @@ const log = (line: string) => console.log(line);
 const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), "bookstore-scale-"));
 const cleanups: Array<() => Promise<void>> = [];
 
-function env(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const keep = ["PATH", "HOME", "LANG", "TZ", "TMPDIR"];
-  const kept = Object.fromEntries(
-    keep.flatMap((n) => (process.env[n] ? [[n, process.env[n]]] : [])),
-  );
-  return { ...kept, ...extra } as NodeJS.ProcessEnv;
-}
-
 async function createDatabase(): Promise<string> {
   const name = `bench_scale_${crypto.randomBytes(4).toString("hex")}`;
   const admin = () =>
@@ -92,7 +92,7 @@ async function startInstance(name: string, databaseUrl: string, workers: number)
   const port = await freePort();
   const child = spawnChild(name, process.execPath, ["build/server/index.js"], {
     cpus: null,
-    env: env({
+    env: childEnv({
       NODE_ENV: "production",
       HOST: "127.0.0.1",
       PORT: String(port),
@@ -169,7 +169,7 @@ async function load(origin: string, paths: string[], stem: string): Promise<Load
     "load generator",
     process.execPath,
     ["--import", "tsx", path.join(benchDir, "load.ts"), `${stem}.job.json`, `${stem}.result.json`],
-    { cpus: null, env: env({ NODE_ENV: "production" }), logFile: `${stem}.log`, ipc: true },
+    { cpus: null, env: childEnv({ NODE_ENV: "production" }), logFile: `${stem}.log`, ipc: true },
   );
   const code = await child.exited;
   if (code !== 0) throw new Error(`load generator failed (${code}):\n${logTail(child)}`);
